@@ -1,0 +1,222 @@
+"""The ``hubgraph`` command line: thin commands over functions of the lower layers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pyoxigraph as ox
+
+from api.settings import SETTINGS, Settings, load_settings
+from graph.errors import HubgraphError
+from graph.export import EXPORT_FORMATS, export
+from graph.stats import stats as store_stats
+from graph.store import Store
+
+__all__ = ["main", "cli"]
+
+EPILOG = """\b
+Examples:
+  hubgraph ingest ror data/sample/ror/*.json
+  hubgraph ingest mesh data/sample/mesh/*.xml
+  hubgraph ingest pubmed data/sample/pubmed/*.xml.gz
+  hubgraph stats --json
+  hubgraph query "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }" --format csv
+  hubgraph export --format nquads -o graph.nq
+  hubgraph sources
+  hubgraph sources remove data/sample/pubmed/boston.xml.gz
+
+\b
+Settings (environment variables):
+""" + "\n".join(f"  {s.env:<22} {s.help} (default: {s.default})" for s in SETTINGS)
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def _open_store(ctx: click.Context, read_only: bool = False) -> Store:
+    settings: Settings = ctx.obj
+    return Store.open(settings.store, settings.base_uri, read_only=read_only)
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", help="Store location (overrides HUBGRAPH_STORE).")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None) -> None:
+    """hubgraph: a knowledge graph of hospital-university research partnerships."""
+    ctx.obj = load_settings(store=store)
+
+
+def _kinds() -> list[str]:
+    from ingest.kinds import CONVERTERS
+
+    return sorted(CONVERTERS)
+
+
+@cli.command(epilog="\b\nExamples:\n  hubgraph ingest pubmed ../shared/data/pubmed/alzforum/*.xml.gz\n"
+             "  hubgraph ingest ror ror-data.json\n  hubgraph ingest mesh desc2025.xml")
+@click.argument("kind", type=click.Choice(_kinds()))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
+@click.pass_context
+def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool | None) -> None:
+    """Ingest source FILES of KIND (pubmed, mesh, ror) into the store.
+
+    Each file becomes one named graph with provenance. An unchanged file is
+    skipped; a changed one replaces its graph. Bad records are skipped and
+    listed; a file that cannot be parsed stops the command and changes nothing.
+    """
+    from ingest.kinds import CONVERTERS
+    from ingest.pipeline import ingest_files
+
+    store = _open_store(ctx)
+    show = sys.stderr.isatty() if progress is None else progress
+    reports = ingest_files(store, CONVERTERS[kind](store), files, progress=show)
+    skipped = [reason for r in reports for reason in r.skipped]
+    for report in reports:
+        click.echo(report.summary())
+    for reason in skipped[:20]:
+        click.echo(f"  skipped: {reason}", err=True)
+    if len(skipped) > 20:
+        click.echo(f"  ... and {len(skipped) - 20} more skipped records", err=True)
+    records = sum(r.records for r in reports)
+    written = sum(r.triples for r in reports if r.status != "unchanged")
+    click.echo(f"{len(reports)} files: {records} records read, {written} triples written, "
+               f"{len(skipped)} records skipped")
+
+
+@cli.command(epilog="\b\nExample:\n  hubgraph stats --json")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Triples, entity counts and ingested sources."""
+    figures = store_stats(_open_store(ctx, read_only=True))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    click.echo(f"triples: {figures['triples']}")
+    for key, value in figures["counts"].items():
+        click.echo(f"{key + ':':<14} {value}")
+    click.echo(f"sources: {len(figures['sources'])}")
+
+
+@cli.command(epilog="\b\nExamples:\n  hubgraph query 'SELECT ?p ?name WHERE { ?p foaf:name ?name } LIMIT 5'\n"
+             "  hubgraph query --file people.rq --format csv > people.csv")
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.File("r"), help="Read the query from a file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "turtle"]),
+              default="table", show_default=True)
+@click.pass_context
+def query(ctx: click.Context, sparql: str | None, query_file: Any, fmt: str) -> None:
+    """Run a SPARQL query over the graph.
+
+    json, csv and tsv are the W3C SPARQL 1.1 results formats; turtle is for
+    CONSTRUCT and DESCRIBE. Standard prefixes (foaf, vivo, bibo, org, skos,
+    dcterms, prov, schema, mesh, hg, ...) are predeclared.
+    """
+    from graph.namespaces import sparql_prefixes
+
+    text = query_file.read() if query_file else sparql
+    if not text:
+        raise click.UsageError("give a query, or --file FILE")
+    result = _open_store(ctx, read_only=True).query(sparql_prefixes() + text)
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QueryTriples):
+        if fmt not in ("turtle", "table"):
+            raise click.UsageError("CONSTRUCT and DESCRIBE results print as --format turtle")
+        result.serialize(out, ox.RdfFormat.TURTLE)
+    elif fmt == "turtle":
+        raise click.UsageError("--format turtle is for CONSTRUCT and DESCRIBE queries")
+    elif fmt == "table":
+        click.echo(_table(result))
+    else:
+        result.serialize(out, RESULT_FORMATS[fmt])
+    out.flush()
+
+
+def _table(result: Any) -> str:
+    if isinstance(result, ox.QueryBoolean):
+        return "true" if bool(result) else "false"
+    names = [v.value for v in result.variables]
+    rows = [[_cell(row[n]) for n in names] for row in result]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)
+
+
+def _cell(term: Any) -> str:
+    return "" if term is None else str(term.value)
+
+
+@cli.command("export", epilog="\b\nExamples:\n  hubgraph export --format nquads -o graph.nq\n"
+             "  hubgraph export --format graphml -o people.graphml")
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, output: str) -> None:
+    """Write the public graph to a file.
+
+    nquads keeps every source graph and the provenance; turtle and jsonld write
+    the union as triples; graphml writes the people projections (co-authorship,
+    person-organisation, person-topic) for network tools.
+    """
+    with open(output, "wb") as handle:
+        export(_open_store(ctx, read_only=True), fmt, handle)
+    click.echo(f"wrote {output}")
+
+
+@cli.group(invoke_without_command=True, epilog="\b\nExamples:\n  hubgraph sources\n"
+           "  hubgraph sources remove pubmed_0_to_99.xml.gz")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool) -> None:
+    """List ingested sources (or remove one with 'sources remove')."""
+    if ctx.invoked_subcommand is not None:
+        return
+    listed = _open_store(ctx, read_only=True).sources()
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in listed], indent=2))
+        return
+    for s in listed:
+        click.echo(f"{s.kind:<9} {s.name:<40} {s.records:>7} records {s.triples:>9} triples  "
+                   f"{s.loaded_at}  {s.graph}")
+
+
+@sources.command("remove")
+@click.argument("source")
+@click.pass_context
+def sources_remove(ctx: click.Context, source: str) -> None:
+    """Remove SOURCE (its graph IRI, file path or file name) and its triples."""
+    store = _open_store(ctx)
+    resolved = str(Path(source).resolve())
+    matches = [s for s in store.sources() if source in (s.graph, s.name, s.path) or s.path == resolved]
+    if len(matches) != 1:
+        found = "no source" if not matches else f"{len(matches)} sources"
+        raise click.ClickException(f"{found} matches '{source}'; see 'hubgraph sources'")
+    removed = store.remove_source(matches[0].graph)
+    store.flush()
+    click.echo(f"removed {removed.kind} {removed.name} ({removed.triples} triples)")
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning hubgraph errors into clean messages."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except HubgraphError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)

@@ -1,0 +1,65 @@
+"""Settings, read in one place from ``HUBGRAPH_*`` environment variables.
+
+Each setting is declared once below (name, default, cast, help); the CLI, the
+README table and a docs test are driven from this table.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graph.uris import DEFAULT_BASE
+
+__all__ = ["Setting", "SETTINGS", "Settings", "load_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: its environment variable is ``HUBGRAPH_<NAME>``."""
+
+    name: str
+    default: Any
+    cast: Callable[[str], Any]
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"HUBGRAPH_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "./hubgraph-data", str,
+            "Where the graph lives: a folder for the embedded on-disk store, or ':memory:'."),
+    Setting("base_uri", DEFAULT_BASE, str,
+            "Base of every minted IRI; the default dereferences on the default server address."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The values of every setting."""
+
+    store: str
+    base_uri: str
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from ``environ`` (default: the process environment), then ``overrides``."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = env.get(setting.env)
+        if raw is None:
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.cast(raw)
+        except ValueError as exc:
+            raise ValueError(
+                f"Setting {setting.env} has value '{raw}', not a valid {setting.cast.__name__}."
+            ) from exc
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

@@ -1,0 +1,356 @@
+"""The one place where records become triples.
+
+A :class:`GraphBuilder` writes the triples of one source graph as N-Triples text to
+a stream, describing each shared entity (person, organisation, topic, journal) once
+per graph. The model it writes is documented in ``docs/model.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from graph import ntriples as nt
+from graph.model import (
+    AffiliationMatch,
+    Article,
+    AuthorMention,
+    MeshDescriptor,
+    OrgRef,
+    ResolvedAuthor,
+    RorOrganization,
+)
+from graph.namespaces import (
+    BIBO, DCTERMS, FABIO, FOAF, GEONAMES, HG, MESH, ORG, ORCID, OWL, RDF, RDFS, ROR, SCHEMA,
+    SKOS, VIVO,
+)
+from graph.uris import Minter, slug
+
+__all__ = ["GraphBuilder", "ORG_KIND_CLASSES", "ROR_TYPE_CLASSES"]
+
+A = f"<{RDF}type>"
+LABEL = f"<{RDFS}label>"
+SAME_AS = f"<{OWL}sameAs>"
+RELATES = f"<{VIVO}relates>"
+RELATED_BY = f"<{VIVO}relatedBy>"
+SUB_ORG_OF = f"<{ORG}subOrganizationOf>"
+PREF_LABEL = f"<{SKOS}prefLabel>"
+ALT_LABEL = f"<{SKOS}altLabel>"
+FOAF_ORG = f"<{FOAF}Organization>"
+
+#: Classes given to an organisation of each kind, besides foaf:Organization.
+ORG_KIND_CLASSES: dict[str, str] = {
+    "hospital": f"<{VIVO}Hospital>",
+    "university": f"<{VIVO}University>",
+    "department": f"<{VIVO}AcademicDepartment>",
+    "funder": f"<{VIVO}FundingOrganization>",
+    "institution": f"<{HG}Institution>",
+}
+
+#: Classes for ROR organisation types.
+ROR_TYPE_CLASSES: dict[str, str] = {
+    "healthcare": f"<{VIVO}Hospital>",
+    "education": f"<{VIVO}University>",
+    "funder": f"<{VIVO}FundingOrganization>",
+    "company": f"<{VIVO}PrivateCompany>",
+    "government": f"<{VIVO}GovernmentAgency>",
+    "nonprofit": f"<{VIVO}NonProfitCompany>",
+    "facility": f"<{VIVO}ResearchOrganization>",
+    "archive": f"<{VIVO}ResearchOrganization>",
+    "other": FOAF_ORG,
+}
+
+_DESCRIPTOR_UI = re.compile(r"^[DCQ]\d{6,9}$")
+
+
+def _date_literal(date: str) -> str:
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(date))
+    return nt.typed(date, kind) if kind else nt.lit(date)
+
+
+class GraphBuilder:
+    """Writes one source graph's triples as N-Triples lines to ``out``."""
+
+    def __init__(self, minter: Minter, out: TextIO):
+        self.minter = minter
+        self._out = out
+        self._seen: set[str] = set()
+        self.triples = 0
+
+    def _emit(self, lines: list[str]) -> None:
+        self.triples += len(lines)
+        self._out.write("".join(lines))
+
+    def _first(self, key: str) -> bool:
+        """True the first time ``key`` is described in this graph."""
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+    # -- papers -----------------------------------------------------------------
+
+    def article(self, art: Article, authors: Iterable[ResolvedAuthor]) -> None:
+        """A paper with its authorships, people, organisations and topics."""
+        m = self.minter
+        p = nt.iri(m.paper(art.pmid))
+        title = nt.lit(art.title)
+        lines = [
+            f"{p} {A} <{BIBO}AcademicArticle> .\n",
+            f"{p} {LABEL} {title} .\n",
+            f"{p} <{DCTERMS}title> {title} .\n",
+            f'{p} <{BIBO}pmid> "{art.pmid}" .\n',
+        ]
+        add = lines.append
+        if art.doi:
+            add(f"{p} <{BIBO}doi> {nt.lit(art.doi)} .\n")
+        if art.abstract:
+            add(f"{p} <{BIBO}abstract> {nt.lit(art.abstract)} .\n")
+        if art.date:
+            add(f"{p} <{DCTERMS}issued> {_date_literal(art.date)} .\n")
+        if art.year:
+            add(f'{p} <{FABIO}hasPublicationYear> "{art.year:04d}"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
+        if art.volume:
+            add(f"{p} <{BIBO}volume> {nt.lit(art.volume)} .\n")
+        if art.issue:
+            add(f"{p} <{BIBO}issue> {nt.lit(art.issue)} .\n")
+        if art.pages:
+            add(f"{p} <{BIBO}pages> {nt.lit(art.pages)} .\n")
+        if art.language:
+            add(f"{p} <{DCTERMS}language> {nt.lit(art.language)} .\n")
+        if art.journal_title:
+            j = nt.iri(m.journal(art.nlm_journal_id, art.issn, art.journal_title))
+            add(f"{p} <{VIVO}hasPublicationVenue> {j} .\n")
+            if self._first(j):
+                jt = nt.lit(art.journal_title)
+                add(f"{j} {A} <{BIBO}Journal> .\n")
+                add(f"{j} {LABEL} {jt} .\n")
+                add(f"{j} <{DCTERMS}title> {jt} .\n")
+                if art.issn:
+                    add(f"{j} <{BIBO}issn> {nt.lit(art.issn)} .\n")
+                if art.journal_abbrev:
+                    add(f"{j} <{BIBO}shortTitle> {nt.lit(art.journal_abbrev)} .\n")
+        for keyword in art.keywords:
+            add(f"{p} <{VIVO}freetextKeyword> {nt.lit(keyword)} .\n")
+        for ptype in art.publication_types:
+            if ptype.ui and _DESCRIPTOR_UI.match(ptype.ui):
+                t = nt.iri(m.mesh(ptype.ui))
+                add(f"{p} <{DCTERMS}type> {t} .\n")
+                if self._first(t):
+                    add(f"{t} {LABEL} {nt.lit(ptype.label)} .\n")
+        self._mesh_headings(p, art, lines)
+        for grant in art.grants:
+            self._grant(p, grant.grant_id, grant.agency, lines)
+        self._authorships(p, art.pmid, authors, lines)
+        self._emit(lines)
+
+    def _mesh_headings(self, p: str, art: Article, lines: list[str]) -> None:
+        add = lines.append
+        for heading in art.mesh_headings:
+            if not (heading.ui and _DESCRIPTOR_UI.match(heading.ui)):
+                continue
+            d = nt.iri(MESH + heading.ui)
+            h = nt.iri(self.minter.mesh_heading(art.pmid, heading.ui))
+            add(f"{p} <{VIVO}hasSubjectArea> {d} .\n")
+            add(f"{p} <{HG}meshHeading> {h} .\n")
+            add(f"{h} {A} <{HG}MeshHeading> .\n")
+            add(f"{h} <{HG}descriptor> {d} .\n")
+            add(f"{h} <{HG}majorTopic> {nt.boolean(heading.major)} .\n")
+            if self._first(d):
+                self._concept_lines(d, heading.ui, heading.label, lines)
+            for q in heading.qualifiers:
+                if not (q.ui and _DESCRIPTOR_UI.match(q.ui)):
+                    continue
+                qi = nt.iri(MESH + q.ui)
+                add(f"{h} <{HG}qualifier> {qi} .\n")
+                if q.major:
+                    add(f"{h} <{HG}majorQualifier> {qi} .\n")
+                if self._first(qi):
+                    add(f"{qi} {LABEL} {nt.lit(q.label)} .\n")
+
+    def _concept_lines(self, d: str, ui: str, label: str, lines: list[str]) -> None:
+        name = nt.lit(label)
+        lines.append(f"{d} {A} <{SKOS}Concept> .\n")
+        lines.append(f"{d} {PREF_LABEL} {name} .\n")
+        lines.append(f"{d} {LABEL} {name} .\n")
+        lines.append(f'{d} <{SKOS}notation> "{ui}" .\n')
+        lines.append(f"{d} <{SKOS}inScheme> <{MESH}> .\n")
+
+    def _grant(self, p: str, grant_id: str, agency: str | None, lines: list[str]) -> None:
+        g = nt.iri(self.minter.grant(grant_id, agency))
+        lines.append(f"{p} <{VIVO}informationResourceSupportedBy> {g} .\n")
+        if not self._first(g):
+            return
+        lines.append(f"{g} {A} <{VIVO}Grant> .\n")
+        lines.append(f"{g} {LABEL} {nt.lit(grant_id)} .\n")
+        lines.append(f"{g} <{VIVO}sponsorAwardId> {nt.lit(grant_id)} .\n")
+        if agency:
+            funder = OrgRef(self.minter.org("funder-" + slug(agency)), agency, "funder")
+            lines.append(f"{g} <{VIVO}assignedBy> {nt.iri(funder.iri)} .\n")
+            self._org_lines(funder, lines)
+
+    def _authorships(
+        self, p: str, pmid: str, authors: Iterable[ResolvedAuthor], lines: list[str]
+    ) -> None:
+        m = self.minter
+        add = lines.append
+        for author in authors:
+            mention = author.mention
+            a = nt.iri(m.authorship(pmid, mention.rank))
+            add(f"{a} <{VIVO}rank> \"{mention.rank}\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n")
+            add(f"{a} {RELATES} {p} .\n")
+            add(f"{p} {RELATED_BY} {a} .\n")
+            if author.person_key is None:
+                add(f"{a} {A} <{HG}CollectiveAuthorship> .\n")
+                add(f"{a} {LABEL} {nt.lit(mention.collective_name or '')} .\n")
+                continue
+            person = nt.iri(m.person(author.person_key))
+            add(f"{a} {A} <{VIVO}Authorship> .\n")
+            add(f"{a} {RELATES} {person} .\n")
+            add(f"{person} {RELATED_BY} {a} .\n")
+            add(f"{a} <{HG}nameAsWritten> {nt.lit(_as_written(mention))} .\n")
+            for text in mention.affiliations:
+                add(f"{a} <{HG}affiliationText> {nt.lit(text)} .\n")
+            for org in author.orgs:
+                o = nt.iri(org.iri)
+                add(f"{a} <{HG}affiliation> {o} .\n")
+                self._org_lines(org, lines)
+            if self._first(person):
+                self._person_lines(person, author, lines)
+
+    def _person_lines(self, person: str, author: ResolvedAuthor, lines: list[str]) -> None:
+        mention = author.mention
+        family = mention.family_name or ""
+        given = mention.given_name or mention.initials or ""
+        name = nt.lit(f"{given} {family}".strip())
+        lines.append(f"{person} {A} <{FOAF}Person> .\n")
+        lines.append(f"{person} <{FOAF}name> {name} .\n")
+        lines.append(f"{person} {LABEL} {name} .\n")
+        lines.append(f"{person} <{FOAF}familyName> {nt.lit(family)} .\n")
+        if given:
+            lines.append(f"{person} <{FOAF}givenName> {nt.lit(given)} .\n")
+        if mention.orcid:
+            lines.append(f"{person} <{VIVO}orcidId> <{ORCID}{mention.orcid}> .\n")
+
+    def _org_lines(self, org: OrgRef, lines: list[str]) -> None:
+        o = nt.iri(org.iri)
+        if not org.describe or not self._first(o):
+            return
+        lines.append(f"{o} {A} {FOAF_ORG} .\n")
+        lines.append(f"{o} {A} {ORG_KIND_CLASSES.get(org.kind, ORG_KIND_CLASSES['institution'])} .\n")
+        lines.append(f"{o} {LABEL} {nt.lit(org.label)} .\n")
+        if org.parent:
+            lines.append(f"{o} {SUB_ORG_OF} {nt.iri(org.parent)} .\n")
+
+    def affiliation_match(self, match: AffiliationMatch) -> None:
+        """Record how an institution name was matched, with its confidence."""
+        n = nt.iri(self.minter.affiliation_match(match.text))
+        if not self._first(n):
+            return
+        self._emit([
+            f"{n} {A} <{HG}AffiliationMatch> .\n",
+            f"{n} <{HG}matchedText> {nt.lit(match.text)} .\n",
+            f"{n} <{HG}matchedOrganization> {nt.iri(match.org_iri)} .\n",
+            f"{n} <{HG}matchMethod> {nt.lit(match.method)} .\n",
+            f"{n} <{HG}confidence> {nt.decimal(match.confidence)} .\n",
+        ])
+
+    # -- MeSH -------------------------------------------------------------------
+
+    def mesh_descriptor(self, desc: MeshDescriptor, broader: Iterable[str]) -> None:
+        """A MeSH descriptor as a skos:Concept, with skos:broader to ``broader`` UIs."""
+        if not _DESCRIPTOR_UI.match(desc.ui):
+            return
+        d = nt.iri(MESH + desc.ui)
+        self._first(d)
+        lines: list[str] = []
+        self._concept_lines(d, desc.ui, desc.label, lines)
+        for tree in desc.tree_numbers:
+            lines.append(f"{d} <http://id.nlm.nih.gov/mesh/vocab#treeNumber> {nt.iri(MESH + tree)} .\n")
+            lines.append(f"{nt.iri(MESH + tree)} {LABEL} {nt.lit(tree)} .\n")
+        for parent in sorted(set(broader)):
+            lines.append(f"{d} <{SKOS}broader> {nt.iri(MESH + parent)} .\n")
+        for synonym in desc.synonyms:
+            lines.append(f"{d} {ALT_LABEL} {nt.lit(synonym)} .\n")
+        if desc.scope_note:
+            lines.append(f"{d} <{SKOS}scopeNote> {nt.lit(desc.scope_note)} .\n")
+        self._emit(lines)
+
+    # -- ROR --------------------------------------------------------------------
+
+    def ror_organization(self, rec: RorOrganization) -> None:
+        """A ROR organisation with names, types, location and relationships."""
+        m = self.minter
+        o = nt.iri(m.ror_org(rec.ror_id))
+        self._first(o)
+        name = nt.lit(rec.name)
+        lines = [
+            f"{o} {A} {FOAF_ORG} .\n",
+            f"{o} {LABEL} {name} .\n",
+            f"{o} {PREF_LABEL} {name} .\n",
+            f"{o} <{VIVO}rorId> {nt.lit(rec.ror_id)} .\n",
+            f"{o} {SAME_AS} <{ROR}{rec.ror_id}> .\n",
+            f"{o} <{HG}rorStatus> {nt.lit(rec.status)} .\n",
+            f"{o} <{HG}rorSchemaVersion> {nt.lit(rec.schema_version)} .\n",
+        ]
+        add = lines.append
+        for kind in rec.types:
+            add(f"{o} <{HG}rorType> {nt.lit(kind)} .\n")
+            cls = ROR_TYPE_CLASSES.get(kind)
+            if cls and cls != FOAF_ORG:
+                add(f"{o} {A} {cls} .\n")
+        for alias in rec.aliases:
+            add(f"{o} {ALT_LABEL} {nt.lit(alias)} .\n")
+        for acronym in rec.acronyms:
+            add(f"{o} <{HG}acronym> {nt.lit(acronym)} .\n")
+        for value, lang in rec.labels:
+            add(f"{o} {ALT_LABEL} {nt.lang_lit(value, lang) if lang else nt.lit(value)} .\n")
+        if rec.established:
+            add(f'{o} <{SCHEMA}foundingDate> "{rec.established:04d}"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
+        for link in rec.links:
+            add(f"{o} <{FOAF}homepage> {nt.iri(link)} .\n")
+        for kind, value in rec.external_ids:
+            add(f"{o} <{HG}externalId> {nt.lit(f'{kind}:{value}')} .\n")
+            if kind == "wikidata":
+                add(f"{o} {SAME_AS} <http://www.wikidata.org/entity/{value}> .\n")
+        for loc in rec.locations:
+            self._location(o, loc.geonames_id, loc.city, loc.country_code, loc.lat, loc.lng, lines)
+        rel_pred = {
+            "parent": SUB_ORG_OF,
+            "related": f"<{ORG}linkedTo>",
+            "successor": f"<{VIVO}hasSuccessorOrganization>",
+            "predecessor": f"<{VIVO}hasPredecessorOrganization>",
+        }
+        for rel in rec.relationships:
+            other = nt.iri(m.ror_org(rel.ror_id))
+            if rel.kind == "child":
+                add(f"{other} {SUB_ORG_OF} {o} .\n")
+            elif rel.kind in rel_pred:
+                add(f"{o} {rel_pred[rel.kind]} {other} .\n")
+        self._emit(lines)
+
+    def _location(
+        self, o: str, geonames_id: str | None, city: str | None, country: str | None,
+        lat: float | None, lng: float | None, lines: list[str],
+    ) -> None:
+        if not geonames_id:
+            return
+        place = nt.iri(f"{GEONAMES}{geonames_id}/")
+        lines.append(f"{o} <{SCHEMA}location> {place} .\n")
+        if not self._first(place):
+            return
+        lines.append(f"{place} {A} <{SCHEMA}Place> .\n")
+        if city:
+            lines.append(f"{place} {LABEL} {nt.lit(city)} .\n")
+        if country:
+            lines.append(f"{place} <{SCHEMA}addressCountry> {nt.lit(country)} .\n")
+        if lat is not None and lng is not None:
+            lines.append(f"{place} <{SCHEMA}latitude> {nt.decimal(lat)} .\n")
+            lines.append(f"{place} <{SCHEMA}longitude> {nt.decimal(lng)} .\n")
+
+
+def _as_written(mention: AuthorMention) -> str:
+    """The author's name as PubMed prints it: "Mattsson N"."""
+    parts = [mention.family_name or "", mention.initials or ""]
+    return " ".join(part for part in parts if part)

@@ -1,0 +1,102 @@
+"""Minting hubgraph IRIs from identifiers.
+
+Every entity IRI is ``{base}{kind}/{key}`` where ``key`` comes from a stable
+identifier (PMID, ORCID, ROR id, ...), so the same record always gets the same IRI
+and a URI once minted stays valid across re-ingests. MeSH concepts keep NLM's own
+IRIs.
+
+>>> m = Minter("http://127.0.0.1:8000/id/")
+>>> m.paper("19622817")
+'http://127.0.0.1:8000/id/paper/pmid-19622817'
+>>> slug("Department of Neurology & Neurosurgery")
+'department-of-neurology-neurosurgery'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from graph.namespaces import MESH
+
+__all__ = ["DEFAULT_BASE", "Minter", "slug", "fold"]
+
+DEFAULT_BASE = "http://127.0.0.1:8000/id/"
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form of ``text``: accents dropped, punctuation kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+
+
+def slug(text: str, limit: int = 80) -> str:
+    """A readable IRI path segment: folded, words joined by hyphens, length-capped.
+
+    Long texts are cut and get a short hash so that two long names never collide.
+    """
+    words = _NON_WORD.sub("-", fold(text).replace("&", " ")).strip("-")
+    if len(words) <= limit:
+        return words or "x"
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{words[:limit].rstrip('-')}-{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class Minter:
+    """Mints entity IRIs under one base (which must end with ``/`` or ``#``)."""
+
+    base: str = DEFAULT_BASE
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith(("/", "#")):
+            raise ValueError(f"base IRI '{self.base}' must end with '/' or '#'")
+
+    def paper(self, pmid: str) -> str:
+        return f"{self.base}paper/pmid-{pmid}"
+
+    def authorship(self, pmid: str, rank: int) -> str:
+        return f"{self.base}authorship/pmid-{pmid}-{rank}"
+
+    def mesh_heading(self, pmid: str, descriptor_key: str) -> str:
+        return f"{self.base}paper/pmid-{pmid}/mesh/{descriptor_key}"
+
+    def person(self, key: str) -> str:
+        return f"{self.base}person/{key}"
+
+    def org(self, key: str) -> str:
+        return f"{self.base}org/{key}"
+
+    def ror_org(self, ror_id: str) -> str:
+        return f"{self.base}org/ror-{ror_id}"
+
+    def department(self, institution_key: str, name: str) -> str:
+        return f"{self.base}org/{institution_key}/{slug(name)}"
+
+    def journal(self, nlm_id: str | None, issn: str | None, title: str) -> str:
+        if nlm_id:
+            return f"{self.base}journal/nlm-{slug(nlm_id)}"
+        if issn:
+            return f"{self.base}journal/issn-{slug(issn)}"
+        return f"{self.base}journal/{slug(title)}"
+
+    def grant(self, grant_id: str, agency: str | None) -> str:
+        return f"{self.base}grant/{slug(agency or 'unknown')}/{slug(grant_id)}"
+
+    def affiliation_match(self, text: str) -> str:
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+        return f"{self.base}affiliation-match/{digest}"
+
+    def graph(self, name: str) -> str:
+        return f"{self.base}graph/{name}"
+
+    def agent(self, version: str) -> str:
+        return f"{self.base}agent/hubgraph-{slug(version)}"
+
+    @staticmethod
+    def mesh(ui: str) -> str:
+        return f"{MESH}{ui}"
