@@ -54,6 +54,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -519,7 +520,7 @@ def _dept_matches(descriptors: tuple[tuple[str, str], ...]) -> dict[str, tuple[i
 class _Inst:
     __slots__ = ("idx", "name", "kind", "role", "city", "ror_id", "acronym", "alias", "domain",
                  "postcode", "established", "depts", "partners", "rels", "member_cw", "members",
-                 "geonames_id")
+                 "geonames_id", "child_of_uni")
 
     def __init__(self, idx, name, kind, role, city):
         self.idx = idx
@@ -527,6 +528,7 @@ class _Inst:
         self.kind = kind  # "education" | "healthcare"
         self.role = role  # U (university), H (main hospital), X (extra hospital), S (health system)
         self.city = city
+        self.child_of_uni = False
         self.depts: list[_Dept] = []
         self.partners: list[int] = []
         self.rels: list[tuple[str, int]] = []
@@ -536,7 +538,7 @@ class _Inst:
 
 class _Dept:
     __slots__ = ("idx", "inst", "name", "variants", "pool", "pool_cw", "partners", "members",
-                 "member_cw", "journals", "journal_cw")
+                 "member_cw", "journals", "journal_cw", "fresh")
 
     def __init__(self, idx, inst, name):
         self.idx = idx
@@ -629,7 +631,15 @@ def _build_institutions(rng: random.Random, n: int) -> list[_Inst]:
         elif role == "H":
             uni = unis.get(slot)
             if slot % 2 == 1 and uni is not None:
-                name = f"{uni.name} Medical Center"  # a university's own hospital: its child
+                # a university's own hospital: its child in ROR
+                if "Institute" in uni.name:
+                    name = f"{cname} University Medical Center"
+                else:
+                    name = f"{uni.name} Medical Center"
+                inst = _Inst(len(insts), name, "healthcare", role, city)
+                inst.child_of_uni = True
+                insts.append(inst)
+                continue
             else:
                 name = rng.choice((f"{cname} General Hospital", f"{cname} Memorial Hospital",
                                    f"{cname} Regional Medical Center"))
@@ -668,7 +678,7 @@ def _link_institutions(rng: random.Random, insts: list[_Inst]) -> None:
                 if system is not None:
                     rel(inst, "parent", system)
                 if uni is not None:
-                    if inst.name.startswith(uni.name):
+                    if inst.child_of_uni:
                         rel(inst, "parent", uni)
                     else:
                         rel(inst, "related", uni)
@@ -779,7 +789,11 @@ def _build_world(rng: random.Random, people: int, descriptors: tuple[tuple[str, 
             continue
         if inst.role == "U":
             k = rng.randint(10, 25)
-            names = list(_DEPT_NAMES_BY_KIND["sci"] + _DEPT_NAMES_BY_KIND["eng"] + _DEPT_NAMES_BY_KIND["clin"])
+            names = list(_DEPT_NAMES_BY_KIND["sci"] + _DEPT_NAMES_BY_KIND["eng"])
+            if "Institute of Technology" in inst.name:
+                k = min(k, len(names))
+            else:  # a university with a medical school
+                names += _DEPT_NAMES_BY_KIND["clin"]
             size = 1.6
         else:
             k = rng.randint(5, 20)
@@ -787,8 +801,8 @@ def _build_world(rng: random.Random, people: int, descriptors: tuple[tuple[str, 
                 "Department of Biostatistics", "Department of Epidemiology", "Department of Genetics"]
             size = 1.0 if inst.role == "H" else 0.5
         rng.shuffle(names)
-        # the core clinical/neuro departments exist almost everywhere
-        for core in ("Department of Neurology", "Department of Radiology"):
+        # a few core departments exist wherever the institution has them at all
+        for core in ("Department of Neurology", "Department of Radiology", "Department of Biomedical Engineering"):
             if core in names[k:]:
                 names.remove(core)
                 names.insert(0, core)
@@ -843,6 +857,7 @@ def _build_world(rng: random.Random, people: int, descriptors: tuple[tuple[str, 
     fam_cw = _zipf_cw(len(_FAMILY_NAMES), 0.75)
     given_cw = _zipf_cw(len(_GIVEN_NAMES), 0.35)
     used_orcid: set = set()
+    weight_cap = max(20.0, min(400.0, people / 4))
     persons: list[_Person] = []
     rr = rng.random
     for i in range(people):
@@ -870,8 +885,9 @@ def _build_world(rng: random.Random, people: int, descriptors: tuple[tuple[str, 
                 cands = [o for o in depts if o.inst != d.inst] or [o for o in depts if o is not d]
             if cands:
                 p.dept2 = rng.choice(cands).idx
-        # Pareto productivity with a cap: a few very prolific PIs, most people rare
-        p.weight = min(rng.paretovariate(1.15), 400.0)
+        # Pareto productivity (heavier-tailed than Lotka's law) with a cap that
+        # grows with the table: a few very prolific PIs, most people rare.
+        p.weight = min(rng.paretovariate(0.8), weight_cap)
         local = _slug(p.given.split()[0])[:1] + _slug(p.family)
         p.email = local or f"author{i}"
         p.name_xml = (f"<LastName>{escape(p.family)}</LastName><ForeName>{escape(p.given)}</ForeName>"
@@ -887,6 +903,9 @@ def _build_world(rng: random.Random, people: int, descriptors: tuple[tuple[str, 
 
     for group in itertools.chain(depts, insts):
         group.member_cw = list(itertools.accumulate(persons[m].weight for m in group.members))
+    for d in depts:  # newcomers: members not yet on any paper, in random order
+        d.fresh = list(d.members)
+        rng.shuffle(d.fresh)
 
     # Journals by field
     _assign_journals(rng, depts)
@@ -1051,6 +1070,12 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+_MODE_LOCAL = (0.70, 0.70, 1.01, 1.01)  # one institution only
+_MODE_PAIR = (0.50, 0.68, 0.80, 0.96)  # with the partner hospital/university
+_MODE_WIDE = (0.35, 0.50, 0.60, 0.75)  # plus anybody
+_MODE_CONSORTIUM = (0.10, 0.20, 0.40, 0.60)
+
+
 class _PaperWriter:
     """Generates papers one at a time from a world and an RNG."""
 
@@ -1061,8 +1086,8 @@ class _PaperWriter:
         self.depts = world.departments
         self.insts = world.institutions
         self.all_cw = list(itertools.accumulate(p.weight for p in world.people))
-        # PI choice: weight^1.3 makes senior authorship more concentrated
-        self.pi_cw = list(itertools.accumulate(p.weight ** 1.3 for p in world.people))
+        self.used = bytearray(len(world.people))  # person has been on a paper
+        self.fresh_pos = [0] * len(world.departments)
         desc = world.descriptors
         self.desc_ui = [d[0] for d in desc]
         self.desc_label_esc = [escape(d[1]) for d in desc]
@@ -1084,6 +1109,7 @@ class _PaperWriter:
                     seen.add(id(j))
                     self.all_journals.append(j)
         self.authorships = 0
+        self.last_team: list[int] = []
 
     # -- people -------------------------------------------------------------
     def _pick_from(self, members: list[int], cw: list[float]) -> int:
@@ -1110,25 +1136,48 @@ class _PaperWriter:
         p = people[pi]
         d = depts[p.dept]
         inst = insts[d.inst]
-        # thresholds: same dept, partner dept, same institution, partner institution, anywhere
-        th = (0.10, 0.20, 0.40, 0.60) if consortium else (0.50, 0.68, 0.83, 0.92)
+        # Cumulative thresholds for where the next co-author comes from: same
+        # department, a partner department, same institution, the partner
+        # institution (hospital <-> university), anywhere.
+        if consortium:
+            th = _MODE_CONSORTIUM
+        else:
+            r = rr()
+            th = _MODE_LOCAL if r < 0.45 else _MODE_PAIR if r < 0.87 else _MODE_WIDE
         team = [pi]
         chosen = {pi}
+        used = self.used
+        fresh = d.fresh
         attempts = 0
         limit = size * 6 + 10
         while len(team) < size and attempts < limit:
             attempts += 1
             r = rr()
-            if r < th[0] and len(d.members) > 1:
-                cand = self._pick_from(d.members, d.member_cw)
-            elif r < th[1] and d.partners:
+            if r < th[0]:
+                if len(d.members) <= 1:
+                    continue
+                fp = self.fresh_pos[d.idx]
+                while fp < len(fresh) and used[fresh[fp]]:
+                    fp += 1
+                self.fresh_pos[d.idx] = fp
+                if fp < len(fresh) and rr() < 0.2:
+                    cand = fresh[fp]  # a newcomer (student, fellow) joins the group
+                else:
+                    cand = self._pick_from(d.members, d.member_cw)
+            elif r < th[1]:
+                if not d.partners:
+                    continue
                 pd = depts[d.partners[int(rr() * len(d.partners))]]
                 if not pd.members:
                     continue
                 cand = self._pick_from(pd.members, pd.member_cw)
-            elif r < th[2] and len(inst.members) > 1:
+            elif r < th[2]:
+                if len(inst.members) <= 1:
+                    continue
                 cand = self._pick_from(inst.members, inst.member_cw)
-            elif r < th[3] and inst.partners:
+            elif r < th[3]:
+                if not inst.partners:
+                    continue
                 pi_ = insts[inst.partners[int(rr() * len(inst.partners))]]
                 if not pi_.members:
                     continue
@@ -1138,6 +1187,8 @@ class _PaperWriter:
             if cand not in chosen:
                 chosen.add(cand)
                 team.append(cand)
+        for m in team:
+            used[m] = 1
         # author order: PI last (usually), the rest shuffled
         others = team[1:]
         rng.shuffle(others)
@@ -1150,10 +1201,11 @@ class _PaperWriter:
         others.insert(pos, pi)
         return others
 
-    def _author_xml(self, person: _Person, first_or_last: bool) -> str:
+    def _author_xml(self, person: _Person, first_or_last: bool, year: int) -> str:
         rr = self.rng.random
         parts = ['<Author ValidYN="Y">', person.name_xml]
-        if person.orcid:
+        # ORCID exists since 2012 and not every journal passes it on
+        if person.orcid and year >= 2012 and rr() < 0.85:
             parts.append(person.orcid_url_xml if rr() < 0.3 else person.orcid_xml)
         if rr() >= 0.05:
             d = self.depts[person.dept]
@@ -1314,12 +1366,13 @@ class _PaperWriter:
         rng = self.rng
         rr = rng.random
         people = self.people
-        pi = bisect.bisect_right(self.pi_cw, rr() * self.pi_cw[-1])
+        pi = bisect.bisect_right(self.all_cw, rr() * self.all_cw[-1])
         size = self._team_size()
         is_review = size <= 6 and rr() < 0.08
         if is_review:
             size = min(size, 4)
         team = self._team(pi, size)
+        self.last_team = team
         self.authorships += len(team)
         pi_p = people[pi]
         dept = self.depts[pi_p.dept]
@@ -1356,7 +1409,7 @@ class _PaperWriter:
         volume = max(1, year - journal.start_year + 1)
         issue = 1 + (month - 1) // (1 + int(rr() * 3))
         last = len(team) - 1
-        authors = "".join(self._author_xml(people[m], i == 0 or i == last) for i, m in enumerate(team))
+        authors = "".join(self._author_xml(people[m], i == 0 or i == last, year) for i, m in enumerate(team))
         if size >= 50:
             authors += (f'<Author ValidYN="Y"><CollectiveName>{escape(_cap(f["b"]))} Research Consortium'
                         f"</CollectiveName></Author>")
@@ -1456,11 +1509,18 @@ def _open_out(path: Path, gz: bool):
 
 
 def generate(out_dir: Path, papers: int, people: int, seed: int = 1, per_file: int = 5000,
-             gzip: bool = False, *, mesh_path: Path | None = None) -> SynthSummary:
+             gzip: bool = False, *, mesh_path: Path | None = None,
+             on_paper: Callable[[int, list[int]], None] | None = None) -> SynthSummary:
     """Write ``pubmed_NNNNN.xml[.gz]`` files and ``ror.json`` into ``out_dir``.
 
     Earlier ``pubmed_NNNNN.xml``/``.xml.gz`` files in ``out_dir`` are removed first,
     so that a rerun with fewer papers or another compression leaves no stale data.
+
+    ``mesh_path`` overrides the MeSH descriptor list (see
+    :func:`load_mesh_descriptors`). ``on_paper(pmid, person_indexes)`` is called
+    after each article with its authors in order, as indexes into
+    ``build_world(people, seed).people``: the ground truth for author
+    disambiguation and productivity checks.
     """
     if papers < 0:
         raise ValueError("papers must be >= 0")
@@ -1489,6 +1549,8 @@ def generate(out_dir: Path, papers: int, people: int, seed: int = 1, per_file: i
             text.write(XML_HEADER)
             for _ in range(count):
                 text.write(writer.article(pmid))
+                if on_paper is not None:
+                    on_paper(pmid, list(writer.last_team))
                 pmid += 1
             text.write(XML_FOOTER)
         finally:

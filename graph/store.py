@@ -210,7 +210,7 @@ class Store:
         info = SourceInfo(
             graph=graph.value, kind=kind, path=path, name=name, sha256=sha256, records=records,
             skipped=skipped, triples=triples,
-            loaded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            loaded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             software=f"hubgraph {VERSION}",
         )
         self._set_union_dirty(True)

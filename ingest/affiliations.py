@@ -43,6 +43,7 @@ _HOSPITAL = re.compile(
     r"health system|cancer center|children's|h[oô]pital|ospedale|hospit",
     re.IGNORECASE,
 )
+_TOP_LEVEL = re.compile(r"universi|hospital|college|medical (center|centre)|clinic\b|klinikum", re.IGNORECASE)
 _GENERIC_WORDS = frozenset(
     "the of and for school medicine medical department dept university hospital college institute "
     "center centre clinic clinical memory research health sciences science faculty graduate "
@@ -71,6 +72,18 @@ def kind_from_name(name: str) -> str:
 def _is_generic(segment: str) -> bool:
     """True for names that say what an organisation is but not which ("School of Medicine")."""
     return all(word in _GENERIC_WORDS for word in normalise(segment).split())
+
+
+def _after_at(segment: str) -> str:
+    """"Sahlgrenska Academy at University of Gothenburg" -> "University of Gothenburg"."""
+    _, at, after = segment.rpartition(" at ")
+    return after if at and _TOP_LEVEL.search(after) else segment
+
+
+def _and_splits(segment: str) -> list[tuple[str, str]]:
+    """Every way to cut a segment in two at an " and "."""
+    words = segment.split(" and ")
+    return [(" and ".join(words[:i]), " and ".join(words[i:])) for i in range(1, len(words))]
 
 
 def split_affiliation(text: str) -> list[list[str]]:
@@ -195,14 +208,17 @@ class AffiliationResolver:
             hit = self._lookup(segment, fuzzy=False)
             if hit:
                 return position, self._ref(segment, hit)
-            halves = segment.split(" and ")  # "MGH and Harvard Medical School"
-            if len(halves) == 2:
-                hit = self._lookup(halves[0], fuzzy=False)
-                if hit and self._lookup(halves[1], fuzzy=False):
-                    return position, self._ref(halves[0], hit)
-        for position, segment in enumerate(segments):
-            if not _INSTITUTION.search(segment) or _DEPARTMENT.match(segment) or _is_generic(segment):
-                continue
+            for left, right in _and_splits(segment):  # "MGH and Harvard Medical School"
+                hit = self._lookup(left, fuzzy=False)
+                if hit and self._lookup(right, fuzzy=False):
+                    return position, self._ref(left, hit)
+        candidates = [
+            (position, _after_at(segment)) for position, segment in enumerate(segments)
+            if _INSTITUTION.search(segment) and not _DEPARTMENT.match(segment) and not _is_generic(segment)
+        ]
+        # A university or hospital outranks an institute named before it (often a unit of it).
+        candidates.sort(key=lambda c: (not _TOP_LEVEL.search(c[1]), c[0]))
+        for position, segment in candidates[:1]:
             hit = self._lookup(segment, fuzzy=True)
             if hit:
                 return position, self._ref(segment, hit)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import io
 import os
 import re
 import zlib
@@ -114,9 +113,7 @@ def normalize_orcid(value: str) -> str | None:
     if len(text) != 16:
         return None
     body, check = text[:15], text[15].upper()
-    if not body.isdigit() or not (check.isdigit() or check == "X"):
-        return None
-    if not body.isascii():
+    if not text.isascii() or not body.isdigit() or not (check.isdigit() or check == "X"):
         return None
     total = 0
     for ch in body:
@@ -200,7 +197,7 @@ def _free_date(value: str | None) -> str | None:
     month = _month_number(tokens[1])
     if month is None:
         return year
-    day = tokens[2] if len(tokens) > 2 and tokens[2].isdigit() else None
+    day = tokens[2] if len(tokens) == 3 and tokens[2].isdigit() else None
     return _iso_date(year, tokens[1], day)
 
 
@@ -596,31 +593,36 @@ def parse_medline_text(lines: Iterable[str], source: str = "<stream>") -> Iterat
     holds no MEDLINE record at all.
     """
     index = 0
+    lineno = 0
     fields: list[tuple[str, list[str]]] = []
     known = False
-    for raw in lines:
-        line = raw.rstrip("\r\n")
-        if not line or line.isspace():
-            if fields:
-                if known:
-                    index += 1
-                    yield _medline_record(fields, index)
-                fields = []
-                known = False
-            continue
-        if line.startswith("      "):
-            if fields:
-                fields[-1][1].append(line)
-            continue
-        if len(line) >= 5 and line[4] == "-":
-            tag = line[:4].rstrip()
-            if tag.isalpha() and tag.isupper():
-                fields.append((tag, [line[5:]]))
-                if tag in _MEDLINE_KNOWN_TAGS:
-                    known = True
+    try:
+        for raw in lines:
+            lineno += 1
+            line = raw.rstrip("\r\n")
+            if not line or line.isspace():
+                if fields:
+                    if known:
+                        index += 1
+                        yield _medline_record(fields, index)
+                    fields = []
+                    known = False
                 continue
-        if fields:  # a wrapped line without the usual indent
-            fields[-1][1].append(line)
+            if line.startswith("      "):
+                if fields:
+                    fields[-1][1].append(line)
+                continue
+            if len(line) >= 5 and line[4] == "-":
+                tag = line[:4].rstrip()
+                if tag.isalpha() and tag.isupper():
+                    fields.append((tag, [line[5:]]))
+                    if tag in _MEDLINE_KNOWN_TAGS:
+                        known = True
+                    continue
+            if fields:  # a wrapped line without the usual indent
+                fields[-1][1].append(line)
+    except UnicodeDecodeError as exc:
+        raise IngestError(source, f"not UTF-8 text after line {lineno} ({exc.reason})") from exc
     if fields and known:
         index += 1
         yield _medline_record(fields, index)
@@ -868,17 +870,28 @@ def read_pubmed(path: str | os.PathLike) -> Iterator[Article | SkippedRecord]:
             if first == b"<":
                 yield from parse_pubmed_xml(stream, label)
             else:
-                text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline=None)  # type: ignore[arg-type]
-                stack.callback(text.detach)
-                yield from parse_medline_text(text, label)
+                yield from parse_medline_text(_utf8_lines(stream, label), label)
         except EOFError as exc:
             raise IngestError(label, f"truncated gzip stream ({exc})") from exc
         except (gzip.BadGzipFile, zlib.error) as exc:
             raise IngestError(label, f"corrupt gzip stream ({exc})") from exc
         except UnicodeDecodeError as exc:
-            raise IngestError(label, f"not UTF-8 text ({exc.reason} at byte {exc.start} of a chunk)") from exc
+            raise IngestError(label, f"not UTF-8 text ({exc.reason})") from exc
         except OSError as exc:
             raise IngestError(label, f"cannot read file: {exc}") from exc
+
+
+def _utf8_lines(stream: BinaryIO, source: str) -> Iterator[str]:
+    """Decode a binary stream line by line, naming the first line that is not UTF-8."""
+    encoding = "utf-8-sig"  # a BOM may start the first line only
+    for lineno, raw in enumerate(stream, 1):
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                source, f"not UTF-8 text at line {lineno}, byte {exc.start + 1} ({exc.reason})"
+            ) from exc
+        encoding = "utf-8"
 
 
 def _first_significant_byte(stream: BinaryIO) -> bytes:

@@ -1,0 +1,41 @@
+# hubgraph: `make demo` builds the sample graph; `make test` runs everything CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HUBGRAPH_STORE ?= ./hubgraph-data
+
+SAMPLE := data/sample
+
+.PHONY: demo sample test test-fast bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Build the graph from the bundled sample data.
+sample: $(STAMP)
+	$(BIN)/hubgraph ingest ror $(SAMPLE)/ror/*.json
+	$(BIN)/hubgraph ingest mesh $(SAMPLE)/mesh/*.xml
+	$(BIN)/hubgraph ingest pubmed $(SAMPLE)/pubmed/*
+	$(BIN)/hubgraph stats
+
+demo: sample
+
+## Everything CI runs.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Quick iteration: skips tests marked slow.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) hubgraph-data *.egg-info

@@ -1,0 +1,18 @@
+"""Shared fixtures: stores on every backend, and the real sample files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.store import Store
+
+from tests.support import BACKENDS, open_backend
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store, once per backend."""
+    yield open_backend(request.param, tmp_path)
