@@ -76,7 +76,8 @@ class Paper:
     year: int
     xml: bytes
     affiliations: tuple[str, ...]
-    authors: int
+    authors: tuple[str, ...]
+    orcids: tuple[str, ...]
 
 
 def read_papers(files: Iterable[Path]) -> tuple[bytes, list[Paper]]:
@@ -95,7 +96,7 @@ def _paper(order: int, chunk: bytes) -> Paper:
     """Parse one record's bytes with lxml and keep the fields used for selection."""
     elem = etree.fromstring(chunk)
     pub_date = elem.find("MedlineCitation/Article/Journal/JournalIssue/PubDate")
-    when = (pub_date.findtext("Year") or pub_date.findtext("MedlineDate") or "") if pub_date is not None else ""
+    when = "" if pub_date is None else pub_date.findtext("Year") or pub_date.findtext("MedlineDate") or ""
     year = _YEAR.search(when)
     affiliations = tuple("".join(a.itertext()).strip() for a in elem.iter("Affiliation"))
     return Paper(
@@ -104,8 +105,15 @@ def _paper(order: int, chunk: bytes) -> Paper:
         year=int(year.group(0)) if year else 0,
         xml=chunk,
         affiliations=tuple(a for a in affiliations if a),
-        authors=len(elem.findall("MedlineCitation/Article/AuthorList/Author")),
+        authors=tuple(map(_author_name, elem.iterfind("MedlineCitation/Article/AuthorList/Author"))),
+        orcids=tuple(i.text or "" for i in elem.iterfind(".//Author/Identifier[@Source='ORCID']")),
     )
+
+
+def _author_name(author: etree._Element) -> str:
+    """"Family Initials" (or the collective name) of an ``Author`` element."""
+    name = author.findtext("LastName") or author.findtext("CollectiveName") or ""
+    return f"{name} {author.findtext('Initials') or ''}".strip()
 
 
 def pubmed_document(header: bytes, papers: list[Paper]) -> bytes:
@@ -149,14 +157,19 @@ def ror_id(record: JsonRecord) -> str:
     return record["id"].rsplit("/", 1)[-1]
 
 
-def ror_names(record: JsonRecord) -> set[str]:
-    """All names of a v1 or v2 record (display name, labels, aliases, acronyms), normalised."""
+def ror_names(record: JsonRecord) -> dict[str, bool]:
+    """Every normalised name of a v1 or v2 record, mapped to True for its display name."""
     if "names" in record:
-        values = [n["value"] for n in record["names"]]
+        names = [(n["value"], "ror_display" in n["types"]) for n in record["names"]]
     else:
-        values = [record["name"], *record.get("aliases", []), *record.get("acronyms", []),
+        others = [*record.get("aliases", []), *record.get("acronyms", []),
                   *(label["label"] for label in record.get("labels", []))]
-    return {key for key in map(normalise, values) if key}
+        names = [(record["name"], True), *((name, False) for name in others)]
+    found: dict[str, bool] = {}
+    for value, display in names:
+        if key := normalise(value):
+            found[key] = found.get(key, False) or display
+    return found
 
 
 def ror_relatives(record: JsonRecord, kinds: frozenset[str]) -> list[str]:
@@ -165,16 +178,23 @@ def ror_relatives(record: JsonRecord, kinds: frozenset[str]) -> list[str]:
             if rel["type"].lower() in kinds]
 
 
+def ror_places(record: JsonRecord) -> list[tuple[str | None, str | None, str | None]]:
+    """(country code, city, state or region) of each location of a v1 or v2 record."""
+    if "locations" in record:
+        details = [loc.get("geonames_details") or {} for loc in record["locations"]]
+        return [(d.get("country_code"), d.get("name"), d.get("country_subdivision_name")) for d in details]
+    country = (record.get("country") or {}).get("country_code")
+    places = []
+    for address in record.get("addresses", []):
+        admin1 = ((address.get("geonames_city") or {}).get("geonames_admin1") or {}).get("name")
+        places.append((country, address.get("city"), admin1))
+    return places
+
+
 def is_boston(record: JsonRecord) -> bool:
     """True for a record located in Massachusetts or a Greater Boston city (US)."""
-    if "locations" in record:
-        places = [(d.get("country_code"), d.get("name"), d.get("country_subdivision_name"))
-                  for d in (loc.get("geonames_details") or {} for loc in record["locations"])]
-    else:
-        country = (record.get("country") or {}).get("country_code")
-        places = [(country, a.get("city"), ((a.get("geonames_city") or {}).get("geonames_admin1") or {}).get("name"))
-                  for a in record.get("addresses", [])]
-    return any(cc == "US" and (state == "Massachusetts" or city in BOSTON_CITIES) for cc, city, state in places)
+    return any(country == "US" and (state == "Massachusetts" or city in BOSTON_CITIES)
+               for country, city, state in ror_places(record))
 
 
 def affiliation_segments(text: str) -> Iterator[str]:
@@ -191,29 +211,27 @@ def affiliation_segments(text: str) -> Iterator[str]:
 
 def ror_cities(record: JsonRecord) -> set[str]:
     """The normalised city names of a v1 or v2 record."""
-    if "locations" in record:
-        cities = [(loc.get("geonames_details") or {}).get("name") for loc in record["locations"]]
-    else:
-        cities = [a.get("city") for a in record.get("addresses", [])]
-    return {normalise(c) for c in cities if c}
+    return {normalise(city) for _, city, _ in ror_places(record) if city}
 
 
 def count_named(papers: list[Paper], records: dict[str, JsonRecord]) -> Counter[str]:
     """How many distinct affiliation strings of ``papers`` name each ROR record.
 
-    A name counts only where the affiliation also names the record's city, so that
-    generic names ("Institute of Neuropathology") do not pull in the wrong record.
+    A display name always counts; an alias, acronym or label counts only where the
+    affiliation also names the record's city, so that "Institute of Neuropathology"
+    (an alias of LMU Munich's institute) or "UT" (Toulouse) elsewhere do not count.
     """
-    index: dict[str, set[str]] = {}
+    index: dict[str, list[tuple[str, bool]]] = {}
     for rid, record in records.items():
-        for name in ror_names(record):
-            index.setdefault(name, set()).add(rid)
+        for name, display in ror_names(record).items():
+            index.setdefault(name, []).append((rid, display))
     cities = {rid: ror_cities(record) for rid, record in records.items()}
     named: Counter[str] = Counter()
     for text in sorted({a for p in papers for a in p.affiliations}):
         words = f" {normalise(text)} "
-        hits = set().union(*(index.get(s, set()) for s in affiliation_segments(text)))
-        named.update(rid for rid in hits if any(f" {city} " in words for city in cities[rid]))
+        hits = {hit for segment in affiliation_segments(text) for hit in index.get(segment, [])}
+        named.update({rid for rid, display in hits
+                      if display or any(f" {city} " in words for city in cities[rid])})
     return named
 
 
@@ -291,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         "boston_papers": sum(any(BOSTON.search(a) for a in p.affiliations) for p in papers),
         "papers": len(selected),
         "years": f"{min(p.year for p in selected)}-{max(p.year for p in selected)}",
-        "author_slots": sum(p.authors for p in selected),
+        "author_slots": sum(len(p.authors) for p in selected),
+        "distinct_author_names": len({a for p in selected for a in p.authors}),
+        "orcid_ids": len({o for p in selected for o in p.orcids}),
         "affiliation_slots": len(affiliations),
         "distinct_affiliations": len(set(affiliations)),
         "boston_affiliations": len({a for a in affiliations if BOSTON.search(a)}),

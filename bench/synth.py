@@ -29,7 +29,9 @@ The paper stream does not depend on ``papers``, ``per_file`` or ``gzip``: a smal
 run is a prefix of a larger one with the same seed and people.
 
 Papers are written as they are generated; memory holds the people and institution
-tables only.
+tables only. ``generate(..., on_paper=callback)`` reports each paper's authors as
+indexes into ``build_world(people, seed).people`` (ground truth for author
+disambiguation and productivity checks).
 
 Usage::
 
@@ -154,7 +156,8 @@ _CITIES = (
     ("Calderholme", "ENG", "England", "GB", "United Kingdom", "EU", "Europe", 53.462, -2.231, "UK"),
     ("Rivermouth", "ON", "Ontario", "CA", "Canada", "NA", "North America", 43.478, -80.529, "Canada"),
 )
-_US_ZIP3 = {"MA": 21, "CA": 94, "OH": 43, "WA": 98, "PA": 15, "MN": 55, "TX": 77, "NC": 27, "CO": 80, "MD": 21}
+_US_ZIP2 = {"MA": "02", "CA": "94", "OH": "43", "WA": "98", "PA": "15", "MN": "55", "TX": "77", "NC": "27",
+            "CO": "80", "MD": "21"}
 
 _SAINTS = ("Elara", "Corwin", "Isadora", "Mireille", "Tobiah", "Venna", "Oriel", "Lucan")
 _BENEFACTORS = ("Whitcombe", "Halvorsen", "Ambrose Tallis", "Penrith", "Okonkwo-Hale", "Vandermeer")
@@ -580,7 +583,7 @@ def _acronym(name: str) -> str:
 def _alias(name: str) -> str:
     alias = (name.replace("University", "Univ.").replace("Hospital", "Hosp.")
              .replace("Medical Center", "Med. Ctr.").replace("General", "Gen.")
-             .replace("Health System", "Health Sys."))
+             .replace("Health System", "Health Sys.").replace("Institute of Technology", "Inst. of Tech."))
     if alias == name:
         alias = name + " (main campus)"
     return alias
@@ -771,7 +774,7 @@ def _build_world(rng: random.Random, people: int, descriptors: tuple[tuple[str, 
         used_domains.add(dom)
         inst.domain = dom
         if inst.city[3] == "US":
-            inst.postcode = "%03d%02d" % (_US_ZIP3[inst.city[1]] * 10 + rng.randrange(10), rng.randrange(100))
+            inst.postcode = "%s%03d" % (_US_ZIP2[inst.city[1]], rng.randrange(1000))
         elif inst.city[3] == "GB":
             inst.postcode = f"M{rng.randrange(1, 40)} {rng.randrange(1, 10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
         else:

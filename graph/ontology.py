@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
 from hashlib import sha256
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.store import Store
+from graph.store import PreparedSource, Store
 
 __all__ = ["ONTOLOGY_PATH", "ensure_ontology"]
 
@@ -18,10 +19,14 @@ def ensure_ontology(store: Store) -> None:
     """Load the bundled ontology unless this exact version is already loaded."""
     data = ONTOLOGY_PATH.read_bytes()
     digest = sha256(data).hexdigest()
-    same_content, same_path = store.find_source("ontology", str(ONTOLOGY_PATH), digest)
+    same_content, _ = store.find_source("ontology", str(ONTOLOGY_PATH), digest)
     if same_content is not None:
         return
-    previous = same_path or next((s for s in store.sources() if s.kind == "ontology"), None)
-    triples = sum(1 for _ in ox.parse(data, ox.RdfFormat.TURTLE))
-    store.load_source("ontology", str(ONTOLOGY_PATH), digest, ONTOLOGY_PATH, ox.RdfFormat.TURTLE,
-                      records=1, skipped=0, triples=triples, replaces=previous)
+    previous = next((s for s in store.sources() if s.kind == "ontology"), None)
+    triples = list(ox.parse(data, ox.RdfFormat.TURTLE))
+    with tempfile.TemporaryDirectory(prefix="ontology-") as scratch:
+        nt_path = Path(scratch) / "ontology.nt"
+        ox.serialize(triples, str(nt_path), ox.RdfFormat.N_TRIPLES)
+        store.load_sources([PreparedSource("ontology", str(ONTOLOGY_PATH), digest, nt_path,
+                                           records=1, skipped=0, triples=len(triples),
+                                           replaces=previous)])

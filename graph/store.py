@@ -17,9 +17,10 @@ both through :class:`Store`.
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,7 +33,7 @@ from graph.errors import BadQuery, StoreError
 from graph.namespaces import DCTERMS, HG, PREFIXES, PROV, RDF, RDFS, XSD
 from graph.uris import DEFAULT_BASE, Minter, slug
 
-__all__ = ["Store", "SourceInfo", "MEMORY", "VERSION"]
+__all__ = ["Store", "SourceInfo", "PreparedSource", "MEMORY", "VERSION"]
 
 MEMORY = ":memory:"
 VERSION = "0.1.0"
@@ -47,6 +48,20 @@ SELECT ?g ?kind ?path ?name ?sha ?records ?skipped ?triples ?at ?software WHERE 
   }}
 }} ORDER BY ?kind ?name
 """
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSource:
+    """A source file converted to N-Triples (``data``), ready to load."""
+
+    kind: str
+    path: str
+    sha256: str
+    data: Path
+    records: int
+    skipped: int
+    triples: int
+    replaces: SourceInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,42 +205,44 @@ class Store:
                 same_path = source
         return same_content, same_path
 
-    def load_source(
-        self, kind: str, path: str, sha256: str, data: Path, data_format: ox.RdfFormat,
-        records: int, skipped: int, triples: int, replaces: SourceInfo | None = None,
-    ) -> SourceInfo:
-        """Load a prepared triples file as the graph of one source, atomically.
+    def load_sources(self, prepared: Sequence[PreparedSource]) -> list[SourceInfo]:
+        """Load prepared N-Triples files, each as the graph of one source, atomically.
 
-        The new graph becomes visible in a single transaction that also retires
-        ``replaces``; if anything fails the store is left as it was.
+        One bulk load writes every file into its own graph and into the union;
+        the new graphs then become visible, and the ones they replace retire, in a
+        single transaction. If anything fails the store is left as it was.
         """
-        name = os.path.basename(path)
-        graph = ox.NamedNode(self.minter.graph(f"{slug(kind)}/{slug(name, 60)}-{sha256[:12]}"))
         self._drop_stale_graphs()
-        try:
-            self.ox.bulk_load(path=str(data), format=data_format, to_graph=graph)
-        except (OSError, SyntaxError, ValueError) as exc:
-            self.ox.remove_graph(graph)
-            raise StoreError(f"loading {name} into the store failed: {exc}") from exc
-        info = SourceInfo(
-            graph=graph.value, kind=kind, path=path, name=name, sha256=sha256, records=records,
-            skipped=skipped, triples=triples,
-            loaded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            software=f"hubgraph {VERSION}",
-        )
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        infos = [
+            SourceInfo(
+                graph=self.minter.graph(f"{slug(p.kind)}/{slug(os.path.basename(p.path), 60)}-{p.sha256[:12]}"),
+                kind=p.kind, path=p.path, name=os.path.basename(p.path), sha256=p.sha256,
+                records=p.records, skipped=p.skipped, triples=p.triples, loaded_at=now,
+                software=f"hubgraph {VERSION}",
+            )
+            for p in prepared
+        ]
+        graphs = [ox.NamedNode(info.graph) for info in infos]
+        replaced = [p.replaces for p in prepared if p.replaces is not None]
         self._set_union_dirty(True)
         try:
-            self.ox.bulk_load(path=str(data), format=data_format, to_graph=self.union)
-            if replaces is not None:
-                self._unmerge(ox.NamedNode(replaces.graph), keep=[graph])
-            self.ox.update(self._provenance_update(info, replaces))
-        except BaseException:
-            self.ox.remove_graph(graph)
+            stream = _QuadStream([(p.data, g) for p, g in zip(prepared, graphs)], self.union)
+            self.ox.bulk_load(io.BufferedReader(stream, 1 << 20), ox.RdfFormat.N_QUADS)
+            for old in replaced:
+                self._unmerge(ox.NamedNode(old.graph), keep=graphs)
+            self.ox.update(self._provenance_update(infos, replaced))
+        except BaseException as exc:
+            for graph in graphs:
+                self.ox.remove_graph(graph)
             self.rebuild_union()
+            if isinstance(exc, (OSError, SyntaxError, ValueError)):
+                names = ", ".join(info.name for info in infos)
+                raise StoreError(f"loading {names} into the store failed: {exc}") from exc
             raise
-        if replaces is not None:
-            self.ox.remove_graph(ox.NamedNode(replaces.graph))
-        return info
+        for old in replaced:
+            self.ox.remove_graph(ox.NamedNode(old.graph))
+        return infos
 
     def remove_source(self, graph: str) -> SourceInfo:
         """Remove one source graph and its provenance."""
@@ -235,7 +252,7 @@ class Store:
         self._set_union_dirty(True)
         try:
             self._unmerge(ox.NamedNode(graph), keep=[])
-            self.ox.update(self._provenance_update(None, match[0]))
+            self.ox.update(self._provenance_update([], [match[0]]))
         except BaseException:
             self.rebuild_union()
             raise
@@ -289,40 +306,39 @@ class Store:
         verb = "INSERT DATA" if dirty else "DELETE DATA"
         self.ox.update(f"{verb} {{ GRAPH {self.provenance} {{ {flag} }} }}")
 
-    def _provenance_update(self, new: SourceInfo | None, old: SourceInfo | None) -> str:
+    def _provenance_update(self, new: Sequence[SourceInfo], old: Sequence[SourceInfo]) -> str:
         """One SPARQL update that swaps provenance records and bumps the store version."""
         prov = str(self.provenance)
-        parts = []
-        if old is not None:
-            parts.append(f"DELETE WHERE {{ GRAPH {prov} {{ <{old.graph}> ?p ?o }} }} ;")
-        parts.append(
-            f"DELETE WHERE {{ GRAPH {prov} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;"
-        )
-        triples = [f"{self._meta} <{HG}storeVersion> {nt.lit(uuid.uuid4().hex)} ."]
-        if new is not None:
-            g = nt.iri(new.graph)
-            agent = nt.iri(self.minter.agent(new.software))
-            triples += [
-                f"{g} <{RDF}type> <{HG}SourceGraph> .",
-                f"{g} <{RDF}type> <{PROV}Entity> .",
-                f"{g} <{RDFS}label> {nt.lit(f'{new.kind}: {new.name}')} .",
-                f"{g} <{HG}sourceKind> {nt.lit(new.kind)} .",
-                f"{g} <{HG}sourcePath> {nt.lit(new.path)} .",
-                f"{g} <{DCTERMS}source> {nt.lit(new.name)} .",
-                f"{g} <{HG}sha256> {nt.lit(new.sha256)} .",
-                f"{g} <{HG}recordCount> {nt.integer(new.records)} .",
-                f"{g} <{HG}skippedCount> {nt.integer(new.skipped)} .",
-                f"{g} <{HG}tripleCount> {nt.integer(new.triples)} .",
-                f"{g} <{PROV}generatedAtTime> {nt.typed(new.loaded_at, 'dateTime')} .",
-                f"{g} <{HG}softwareVersion> {nt.lit(new.software)} .",
-                f"{g} <{PROV}wasAttributedTo> {agent} .",
-                f"{agent} <{RDF}type> <{PROV}SoftwareAgent> .",
-                f"{agent} <{RDFS}label> {nt.lit(new.software)} .",
-            ]
+        parts = [f"DELETE WHERE {{ GRAPH {prov} {{ <{o.graph}> ?p ?o }} }} ;" for o in old]
+        parts.append(f"DELETE WHERE {{ GRAPH {prov} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;")
         if self._union_dirty():
             parts.append(f"DELETE DATA {{ GRAPH {prov} {{ {self._meta} <{HG}unionStale> {nt.boolean(True)} }} }} ;")
+        triples = [f"{self._meta} <{HG}storeVersion> {nt.lit(uuid.uuid4().hex)} ."]
+        for info in new:
+            triples.extend(self._provenance_triples(info))
         parts.append(f"INSERT DATA {{ GRAPH {prov} {{ {' '.join(triples)} }} }}")
         return "\n".join(parts)
+
+    def _provenance_triples(self, info: SourceInfo) -> list[str]:
+        g = nt.iri(info.graph)
+        agent = nt.iri(self.minter.agent(info.software))
+        return [
+            f"{g} <{RDF}type> <{HG}SourceGraph> .",
+            f"{g} <{RDF}type> <{PROV}Entity> .",
+            f"{g} <{RDFS}label> {nt.lit(f'{info.kind}: {info.name}')} .",
+            f"{g} <{HG}sourceKind> {nt.lit(info.kind)} .",
+            f"{g} <{HG}sourcePath> {nt.lit(info.path)} .",
+            f"{g} <{DCTERMS}source> {nt.lit(info.name)} .",
+            f"{g} <{HG}sha256> {nt.lit(info.sha256)} .",
+            f"{g} <{HG}recordCount> {nt.integer(info.records)} .",
+            f"{g} <{HG}skippedCount> {nt.integer(info.skipped)} .",
+            f"{g} <{HG}tripleCount> {nt.integer(info.triples)} .",
+            f"{g} <{PROV}generatedAtTime> {nt.typed(info.loaded_at, 'dateTime')} .",
+            f"{g} <{HG}softwareVersion> {nt.lit(info.software)} .",
+            f"{g} <{PROV}wasAttributedTo> {agent} .",
+            f"{agent} <{RDF}type> <{PROV}SoftwareAgent> .",
+            f"{agent} <{RDFS}label> {nt.lit(info.software)} .",
+        ]
 
     # -- export -----------------------------------------------------------------
 
@@ -342,6 +358,52 @@ class Store:
         """Make writes durable (a no-op in memory)."""
         if self.location != MEMORY:
             self.ox.flush()
+
+
+class _QuadStream(io.RawIOBase):
+    """N-Triples files read as N-Quads, each triple twice: in its source graph and in the union."""
+
+    def __init__(self, files: list[tuple[Path, ox.NamedNode]], union: ox.NamedNode):
+        self._files = iter(files)
+        self._union = f" {union} .\n".encode()
+        self._handle: IO[bytes] | None = None
+        self._graph = b""
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self._next_lines()
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _next_lines(self) -> bytes | None:
+        while True:
+            if self._handle is None:
+                nxt = next(self._files, None)
+                if nxt is None:
+                    return None
+                path, graph = nxt
+                self._handle = open(path, "rb")
+                self._graph = f" {graph} .\n".encode()
+            lines = self._handle.readlines(1 << 20)
+            if lines:
+                g, u = self._graph, self._union
+                out = []
+                for line in lines:
+                    body = line[:-3]  # every line ends with " .\n"
+                    out.append(body + g)
+                    out.append(body + u)
+                return b"".join(out)
+            self._handle.close()
+            self._handle = None
 
 
 def _term(value: Any) -> Any:

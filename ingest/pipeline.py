@@ -20,12 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from graph.build import GraphBuilder
 from graph.errors import IngestError
 from graph.ontology import ensure_ontology
-from graph.store import MEMORY, Store
+from graph.store import MEMORY, PreparedSource, Store
 
 __all__ = ["Converter", "FileReport", "Timings", "ingest_files", "sha256_file"]
 
@@ -116,16 +114,20 @@ def ingest_files(
             out = Path(scratch) / f"{number}.nt"
             _convert(converter, path, out, report, progress)
             pending.append((report, sha, out))
-        for report, sha, out in pending:
-            _, same_path = store.find_source(converter.kind, report.path, sha)
-            with report.timings.stage("write"):
-                info = store.load_source(
-                    converter.kind, report.path, sha, out, ox.RdfFormat.N_TRIPLES,
-                    records=report.records, skipped=len(report.skipped), triples=report.triples,
-                    replaces=same_path,
-                )
-            report.status = "replaced" if same_path else "loaded"
-            report.graph = info.graph
+        prepared = [
+            PreparedSource(converter.kind, report.path, sha, out, records=report.records,
+                           skipped=len(report.skipped), triples=report.triples,
+                           replaces=store.find_source(converter.kind, report.path, sha)[1])
+            for report, sha, out in pending
+        ]
+        if prepared:
+            start = time.perf_counter()
+            infos = store.load_sources(prepared)
+            share = (time.perf_counter() - start) / sum(max(p.triples, 1) for p in prepared)
+            for (report, _, _), item, info in zip(pending, prepared, infos):
+                report.timings["write"] = share * max(item.triples, 1)
+                report.status = "replaced" if item.replaces else "loaded"
+                report.graph = info.graph
     store.flush()
     return reports
 

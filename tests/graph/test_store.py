@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import BadQuery, StoreError
-from graph.store import Store
+from graph.store import PreparedSource, Store
 
 EX = "http://example.org/"
 
@@ -21,8 +21,9 @@ def write_nt(path: Path, *triples: tuple[str, str, str]) -> Path:
 def load(store: Store, tmp_path: Path, name: str, sha: str, *triples: tuple[str, str, str],
          replaces=None):
     data = write_nt(tmp_path / f"{name}-{sha}.nt", *triples)
-    return store.load_source("test", f"/data/{name}", sha, data, ox.RdfFormat.N_TRIPLES,
-                             records=len(triples), skipped=0, triples=len(triples), replaces=replaces)
+    [info] = store.load_sources([PreparedSource("test", f"/data/{name}", sha, data, records=len(triples),
+                                                skipped=0, triples=len(triples), replaces=replaces)])
+    return info
 
 
 def count(store: Store, pattern: str = "?s ?p ?o") -> int:
@@ -85,8 +86,8 @@ def test_failed_load_leaves_the_store_as_it_was(store: Store, tmp_path: Path) ->
     bad = tmp_path / "bad.nt"
     bad.write_text(f'<{EX}y> <{EX}p> "ok" .\n<{EX}z> <{EX}p> "unterminated .\n')
     with pytest.raises(StoreError, match="bad.xml"):
-        store.load_source("test", "/data/bad.xml", "d" * 64, bad, ox.RdfFormat.N_TRIPLES,
-                          records=2, skipped=0, triples=2)
+        store.load_sources([PreparedSource("test", "/data/bad.xml", "d" * 64, bad, records=2,
+                                           skipped=0, triples=2)])
     assert (store.sources(), count(store), sorted(str(g) for g in store.ox.named_graphs())) == before
 
 

@@ -7,7 +7,6 @@ import io
 import re
 import subprocess
 import sys
-import textwrap
 import tracemalloc
 from pathlib import Path
 
@@ -154,7 +153,7 @@ def test_each_pubmed_article_is_read_once() -> None:
     assert len({r.pmid for r in records if isinstance(r, Article)}) == 91
 
 
-def test_current_format_orcid(tmp_path: Path) -> None:
+def test_current_format_orcid() -> None:
     arts = _articles(list(read_pubmed(CURRENT)))
     assert set(arts) == {"36400559", "2930949", "11446611", "28786991"}
     first = arts["28786991"].authors[0]
