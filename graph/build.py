@@ -137,7 +137,7 @@ class GraphBuilder:
             if ptype.ui and _DESCRIPTOR_UI.match(ptype.ui):
                 t = nt.iri(m.mesh(ptype.ui))
                 add(f"{p} <{DCTERMS}type> {t} .\n")
-                if self._first(t):
+                if self._first("label " + t):
                     add(f"{t} {LABEL} {nt.lit(ptype.label)} .\n")
         self._mesh_headings(p, art, lines)
         for grant in art.grants:
@@ -157,7 +157,7 @@ class GraphBuilder:
             add(f"{h} {A} <{HG}MeshHeading> .\n")
             add(f"{h} <{HG}descriptor> {d} .\n")
             add(f"{h} <{HG}majorTopic> {nt.boolean(heading.major)} .\n")
-            if self._first(d):
+            if self._first("concept " + d):
                 self._concept_lines(d, heading.ui, heading.label, lines)
             for q in heading.qualifiers:
                 if not (q.ui and _DESCRIPTOR_UI.match(q.ui)):
@@ -166,7 +166,7 @@ class GraphBuilder:
                 add(f"{h} <{HG}qualifier> {qi} .\n")
                 if q.major:
                     add(f"{h} <{HG}majorQualifier> {qi} .\n")
-                if self._first(qi):
+                if self._first("label " + qi):
                     add(f"{qi} {LABEL} {nt.lit(q.label)} .\n")
 
     def _concept_lines(self, d: str, ui: str, label: str, lines: list[str]) -> None:
@@ -197,6 +197,8 @@ class GraphBuilder:
         add = lines.append
         for author in authors:
             mention = author.mention
+            if author.person_key is None and not mention.collective_name:
+                continue  # an author slot with no name at all: nothing to say about it
             a = nt.iri(m.authorship(pmid, mention.rank))
             add(f"{a} <{VIVO}rank> \"{mention.rank}\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n")
             add(f"{a} {RELATES} {p} .\n")
@@ -209,7 +211,9 @@ class GraphBuilder:
             add(f"{a} {A} <{VIVO}Authorship> .\n")
             add(f"{a} {RELATES} {person} .\n")
             add(f"{person} {RELATED_BY} {a} .\n")
-            add(f"{a} <{HG}nameAsWritten> {nt.lit(_as_written(mention))} .\n")
+            written = _as_written(mention)
+            if written:
+                add(f"{a} <{HG}nameAsWritten> {nt.lit(written)} .\n")
             for text in mention.affiliations:
                 add(f"{a} <{HG}affiliationText> {nt.lit(text)} .\n")
             for org in author.orgs:
@@ -221,13 +225,14 @@ class GraphBuilder:
 
     def _person_lines(self, person: str, author: ResolvedAuthor, lines: list[str]) -> None:
         mention = author.mention
-        family = mention.family_name or ""
-        given = mention.given_name or mention.initials or ""
+        family = mention.family_name or mention.given_name or ""  # a mononym is a family name
+        given = (mention.given_name or mention.initials or "") if mention.family_name else ""
         name = nt.lit(f"{given} {family}".strip())
         lines.append(f"{person} {A} <{FOAF}Person> .\n")
         lines.append(f"{person} <{FOAF}name> {name} .\n")
         lines.append(f"{person} {LABEL} {name} .\n")
-        lines.append(f"{person} <{FOAF}familyName> {nt.lit(family)} .\n")
+        if family:
+            lines.append(f"{person} <{FOAF}familyName> {nt.lit(family)} .\n")
         if given:
             lines.append(f"{person} <{FOAF}givenName> {nt.lit(given)} .\n")
         if mention.orcid:
@@ -263,7 +268,7 @@ class GraphBuilder:
         if not _DESCRIPTOR_UI.match(desc.ui):
             return
         d = nt.iri(MESH + desc.ui)
-        self._first(d)
+        self._first("concept " + d)
         lines: list[str] = []
         self._concept_lines(d, desc.ui, desc.label, lines)
         for tree in desc.tree_numbers:
@@ -352,5 +357,5 @@ class GraphBuilder:
 
 def _as_written(mention: AuthorMention) -> str:
     """The author's name as PubMed prints it: "Mattsson N"."""
-    parts = [mention.family_name or "", mention.initials or ""]
+    parts = [mention.family_name or mention.given_name or "", mention.initials or ""]
     return " ".join(part for part in parts if part)

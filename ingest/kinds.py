@@ -29,7 +29,8 @@ def load_org_index(store: Store) -> OrgIndex:
     for row in store.select(load_query("ror_names")):
         types = set((row["types"] or "").split())
         kind = "hospital" if "healthcare" in types else "university" if "education" in types else "institution"
-        names.append(RorName(row["target"], row["name"], bool(row["isAlias"]), kind))
+        names.append(RorName(row["target"], row["name"], bool(row["isAlias"]), kind, row["country"],
+                             bool(row["own"])))
     return OrgIndex.build(names)
 
 

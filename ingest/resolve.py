@@ -25,10 +25,11 @@ def person_key(mention: AuthorMention, institution_key: str | None) -> str | Non
     """The key of the person behind ``mention``, or None for a collective author."""
     if mention.orcid:
         return f"orcid-{mention.orcid}"
-    if not mention.family_name:
+    surname = mention.family_name or mention.given_name  # a mononym keys by itself
+    if not surname:
         return None
-    family = slug(mention.family_name, 40)
-    given = mention.given_name or mention.initials or ""
+    family = slug(surname, 40)
+    given = (mention.given_name or mention.initials or "") if mention.family_name else ""
     if institution_key:
         initial = slug(given)[:1] if given else "x"
         return f"n-{family}-{initial}-{institution_key}"
