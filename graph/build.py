@@ -300,6 +300,8 @@ class GraphBuilder:
             f"{o} <{HG}rorSchemaVersion> {nt.lit(rec.schema_version)} .\n",
         ]
         add = lines.append
+        if not {"healthcare", "education"} & set(rec.types):
+            add(f"{o} {A} {ORG_KIND_CLASSES['institution']} .\n")
         for kind in rec.types:
             add(f"{o} <{HG}rorType> {nt.lit(kind)} .\n")
             cls = ROR_TYPE_CLASSES.get(kind)
@@ -310,6 +312,8 @@ class GraphBuilder:
         for acronym in rec.acronyms:
             add(f"{o} <{HG}acronym> {nt.lit(acronym)} .\n")
         for value, lang in rec.labels:
+            if value == rec.name:
+                continue
             add(f"{o} {ALT_LABEL} {nt.lang_lit(value, lang) if lang else nt.lit(value)} .\n")
         if rec.established:
             add(f'{o} <{SCHEMA}foundingDate> "{rec.established:04d}"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')

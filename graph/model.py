@@ -207,8 +207,7 @@ class OrgRef:
 class AffiliationMatch:
     """How one institution name in an affiliation string was matched.
 
-    ``method`` is exact, alias, fuzzy or name (minted from the name alone);
-    ``confidence`` is in [0, 1].
+    ``method`` is exact, alias or fuzzy; ``confidence`` is in [0, 1].
     """
 
     text: str

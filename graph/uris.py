@@ -94,8 +94,9 @@ class Minter:
     def graph(self, name: str) -> str:
         return f"{self.base}graph/{name}"
 
-    def agent(self, version: str) -> str:
-        return f"{self.base}agent/hubgraph-{slug(version)}"
+    def agent(self, software: str) -> str:
+        """The PROV agent for a software version such as "hubgraph 0.1.0"."""
+        return f"{self.base}agent/{slug(software)}"
 
     @staticmethod
     def mesh(ui: str) -> str:

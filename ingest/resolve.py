@@ -22,12 +22,12 @@ __all__ = ["person_key"]
 
 
 def person_key(mention: AuthorMention, institution_key: str | None) -> str | None:
-    """The key of the person behind ``mention``, or None for a collective author."""
-    if mention.orcid:
-        return f"orcid-{mention.orcid}"
+    """The key of the person behind ``mention``; None for a collective or nameless author."""
     surname = mention.family_name or mention.given_name  # a mononym keys by itself
     if not surname:
         return None
+    if mention.orcid:
+        return f"orcid-{mention.orcid}"
     family = slug(surname, 40)
     given = (mention.given_name or mention.initials or "") if mention.family_name else ""
     if institution_key:

@@ -356,7 +356,7 @@ def test_every_source_graph_has_its_provenance_record(store):
         assert ask(store, f"ASK {{ GRAPH <{row['g']}> {{ ?s ?p ?o }} }}"), row["g"]
 
 
-# -- known bugs in graph/build.py, on minimal records (absent from the samples) ------------
+# -- the same rules on minimal records the samples lack (graph/build.py edge cases) ----------
 
 
 def _build(articles: Iterable[tuple[Article, list[AuthorMention]]]) -> ox.Store:
@@ -387,3 +387,19 @@ def test_an_orcid_author_without_family_name_has_no_empty_names():
     mention = AuthorMention(rank=1, given_name="Ana", orcid="0000-0002-1825-0097")
     graph = _build([(Article(pmid="4", title="D"), [mention])])
     assert not graph.query(PREFIXES_SPARQL + 'ASK { ?x ?p ?l FILTER(isLiteral(?l) && STR(?l) = "") }')
+
+
+def test_a_nameless_author_slot_is_left_out_and_ranks_keep_source_positions():
+    mentions = [AuthorMention(rank=1), AuthorMention(rank=2, family_name="Smith", given_name="Jo"),
+                AuthorMention(rank=3, collective_name="Study Group")]
+    graph = _build([(Article(pmid="5", title="E"), mentions)])
+    rows = graph.query(PREFIXES_SPARQL + "SELECT ?r WHERE { ?a vivo:rank ?r } ORDER BY ?r")
+    assert [int(row["r"].value) for row in rows] == [2, 3]
+
+
+def test_an_orcid_author_without_any_name_is_not_a_nameless_person():
+    graph = _build([(Article(pmid="6", title="F"), [AuthorMention(rank=1, orcid="0000-0002-1825-0097")])])
+    assert not graph.query(PREFIXES_SPARQL + """
+        ASK { ?x a foaf:Person
+              FILTER NOT EXISTS { ?x foaf:name ?n ; foaf:familyName ?f ; rdfs:label ?l FILTER(STR(?l) != "") } }
+    """)

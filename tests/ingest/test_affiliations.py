@@ -75,7 +75,7 @@ def test_near_names_and_other_countries_do_not_match(resolver: AffiliationResolv
 def test_matches_record_method_and_confidence(resolver: AffiliationResolver) -> None:
     resolver.resolve(["Department of Neurology, Boston University School of Medicine, Boston, MA"])
     match = resolver.matches["Boston University"]
-    assert (match.method, match.org_iri) == ("alias", ORG + "ror-05qwgg493")
+    assert (match.method, match.org_iri) == ("exact", ORG + "ror-05qwgg493")
     assert 0 < match.confidence <= 1
 
 
