@@ -151,3 +151,17 @@ def test_v1_ror_records_yield_to_loaded_v2_records(store: Store, tmp_path: Path)
     labels = store.select("""SELECT ?l WHERE { ?o <http://vivoweb.org/ontology/core#rorId> "03vek6s52" ;
                                       <http://www.w3.org/2000/01/rdf-schema#label> ?l }""")
     assert labels == [{"l": "Harvard University"}]
+
+
+def test_mesh_rdf_ntriples_ingest(store: Store) -> None:
+    [report] = ingest(store, "mesh", DATA / "mesh" / "meshrdf-samples.nt")
+    assert report.status == "loaded" and report.records > 10
+    rows = store.select("""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?label WHERE { <http://id.nlm.nih.gov/mesh/D003920> skos:prefLabel ?label }""")
+    assert rows == [{"label": "Diabetes Mellitus"}]
+
+
+def test_progress_bar_runs_on_request(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    ingest_files(store, CONVERTERS["pubmed"](store), [PUBMED], progress=True)
+    assert "pubmed_0_to_99.xml.gz" in capsys.readouterr().err
