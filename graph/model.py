@@ -24,6 +24,15 @@ __all__ = [
     "OrgRef",
     "AffiliationMatch",
     "ResolvedAuthor",
+    "Mention",
+    "MentionLink",
+    "Cluster",
+    "Curation",
+    "TablePerson",
+    "TableOrganization",
+    "TableWork",
+    "TableAuthorship",
+    "Tables",
 ]
 
 
@@ -223,3 +232,129 @@ class ResolvedAuthor:
     mention: AuthorMention
     person_key: str | None
     orgs: tuple[OrgRef, ...] = ()
+
+
+# -- identity resolution ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One appearance of a person in a source, as identity resolution sees it.
+
+    ``id`` is the IRI of the mention node (an authorship, a roster row). ``local_id``
+    is an institution's own id for the person (a people.csv ``id``); two mentions
+    with different local ids of the same ``local_scope`` are never one person.
+    ``work`` is the paper the mention authored (its co-authors are the other
+    mentions of that work); ``orgs`` are institution IRIs; ``topics`` MeSH UIs.
+    """
+
+    id: str
+    family_name: str | None = None
+    given_name: str | None = None
+    initials: str | None = None
+    orcid: str | None = None
+    local_id: str | None = None
+    local_scope: str | None = None
+    work: str | None = None
+    year: int | None = None
+    orgs: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MentionLink:
+    """Why a mention belongs to its person: confidence in [0, 1] and the evidence used
+    (``orcid``, ``local-id``, ``name``, ``coauthors``, ``affiliation``, ``topics``,
+    ``curation``, ...)."""
+
+    mention: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Mentions resolved to one person."""
+
+    mentions: tuple[MentionLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Curation:
+    """Manual decisions that always win: merge these mentions, split these mentions off
+    into persons of their own, never put these two mentions in one person."""
+
+    merge: tuple[tuple[str, ...], ...] = ()
+    split: tuple[str, ...] = ()
+    never: tuple[tuple[str, str], ...] = ()
+
+
+# -- institutional tables -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TablePerson:
+    """A row of people.csv. ``email`` is private; ``line`` is the row's line in the file."""
+
+    id: str
+    line: int
+    given_name: str | None = None
+    family_name: str | None = None
+    orcid: str | None = None
+    email: str | None = None
+    institution: str | None = None
+    department: str | None = None
+    position: str | None = None
+    role: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableOrganization:
+    """A row of organizations.csv; ``parent`` is another row's id or a ROR id."""
+
+    id: str
+    line: int
+    name: str
+    ror: str | None = None
+    kind: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableWork:
+    """A row of works.csv; ``topics`` are MeSH UIs or free-text labels."""
+
+    id: str
+    line: int
+    title: str
+    year: int | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    abstract: str | None = None
+    keywords: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TableAuthorship:
+    """A row of authorships.csv, linking a works.csv id and a people.csv id."""
+
+    work_id: str
+    person_id: str
+    line: int
+    rank: int | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """An institution's tables, as read from one folder, with the warnings reading gave."""
+
+    people: tuple[TablePerson, ...] = ()
+    organizations: tuple[TableOrganization, ...] = ()
+    works: tuple[TableWork, ...] = ()
+    authorships: tuple[TableAuthorship, ...] = ()
+    warnings: tuple[str, ...] = ()
