@@ -22,6 +22,7 @@ sample: $(STAMP)
 	$(BIN)/hubgraph ingest ror $(SAMPLE)/ror/*.json
 	$(BIN)/hubgraph ingest mesh $(SAMPLE)/mesh/*.xml
 	$(BIN)/hubgraph ingest pubmed $(SAMPLE)/pubmed/*
+	$(BIN)/hubgraph ingest table $(SAMPLE)/tables
 	$(BIN)/hubgraph stats
 
 demo: sample

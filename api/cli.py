@@ -60,27 +60,32 @@ def _kinds() -> list[str]:
 
 
 @cli.command(epilog="\b\nExamples:\n  hubgraph ingest pubmed ../shared/data/pubmed/alzforum/*.xml.gz\n"
-             "  hubgraph ingest ror ror-data.json\n  hubgraph ingest mesh desc2025.xml")
+             "  hubgraph ingest ror ror-data.json\n  hubgraph ingest mesh desc2025.xml\n"
+             "  hubgraph ingest table data/sample/tables")
 @click.argument("kind", type=click.Choice(_kinds()))
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
 @click.pass_context
 def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool | None) -> None:
-    """Ingest source FILES of KIND (pubmed, mesh, ror) into the store.
+    """Ingest source FILES of KIND (pubmed, mesh, ror; table takes folders) into the store.
 
     Each file becomes one named graph with provenance. An unchanged file is
     skipped; a changed one replaces its graph. Bad records are skipped and
     listed; a file that cannot be parsed stops the command and changes nothing.
     """
+    from ingest.curation import read_curation
     from ingest.kinds import CONVERTERS
     from ingest.pipeline import ingest_files
 
     store = _open_store(ctx)
     show = sys.stderr.isatty() if progress is None else progress
-    reports = ingest_files(store, CONVERTERS[kind](store), files, progress=show)
+    people = read_curation(ctx.obj.curation)
+    reports = ingest_files(store, CONVERTERS[kind](store), files, progress=show, people=people)
     skipped = [reason for r in reports for reason in r.skipped]
     for report in reports:
         click.echo(report.summary())
+    for warning in (w for r in reports for w in r.warnings):
+        click.echo(f"  warning: {warning}", err=True)
     for reason in skipped[:20]:
         click.echo(f"  skipped: {reason}", err=True)
     if len(skipped) > 20:
@@ -89,6 +94,37 @@ def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool
     written = sum(r.triples for r in reports if r.status != "unchanged")
     click.echo(f"{len(reports)} files: {records} records read, {written} triples written, "
                f"{len(skipped)} records skipped")
+
+
+@cli.command(epilog="\b\nExamples:\n  hubgraph resolve\n  hubgraph resolve --report\n"
+             "  HUBGRAPH_CURATION=curation.toml hubgraph resolve --report")
+@click.option("--report", "show_report", is_flag=True,
+              help="List the lowest-confidence links and the largest clusters for review.")
+@click.pass_context
+def resolve(ctx: click.Context, show_report: bool) -> None:
+    """Re-run identity resolution over the whole graph (after editing the curation file).
+
+    Mentions (authorships, table rows) are clustered into persons; the curation
+    file (HUBGRAPH_CURATION) always wins. Person IRIs stay stable; merged-away
+    IRIs resolve to their replacement through owl:sameAs.
+    """
+    from ingest.curation import read_curation
+    from ingest.resolve import resolve_store
+
+    store = _open_store(ctx)
+    report = resolve_store(store, read_curation(ctx.obj.curation))
+    store.flush()
+    click.echo(f"{report.mentions} mentions resolved to {report.persons} persons in {report.seconds:.1f} s "
+               f"({report.added} links added, {report.deleted} removed, {report.retired} retired IRIs, "
+               f"{report.removed} people removed by the curation file)")
+    if not show_report:
+        return
+    click.echo("\nLowest-confidence links (confidence, mention, person, evidence):")
+    for confidence, mention, key, evidence in report.weakest:
+        click.echo(f"  {confidence:.2f}  {mention}  {key}  {', '.join(evidence)}")
+    click.echo("\nLargest clusters (mentions, person, name):")
+    for size, key, name in report.largest:
+        click.echo(f"  {size:>5}  {key}  {name}")
 
 
 @cli.command(epilog="\b\nExample:\n  hubgraph stats --json")

@@ -35,6 +35,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Where the graph lives: a folder for the embedded on-disk store, or ':memory:'."),
     Setting("base_uri", DEFAULT_BASE, str,
             "Base of every minted IRI; the default dereferences on the default server address."),
+    Setting("curation", "./curation.toml", str,
+            "The curation file: manual merge/split/never decisions, opt-out and removal lists."),
 )
 
 
@@ -44,6 +46,7 @@ class Settings:
 
     store: str
     base_uri: str
+    curation: str
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -15,11 +15,13 @@ from graph import ntriples as nt
 from graph.model import (
     AffiliationMatch,
     Article,
-    AuthorMention,
     MeshDescriptor,
     OrgRef,
     ResolvedAuthor,
     RorOrganization,
+    TableAuthorship,
+    TablePerson,
+    TableWork,
 )
 from graph.namespaces import (
     BIBO, DCTERMS, FABIO, FOAF, GEONAMES, HG, MESH, ORG, ORCID, OWL, RDF, RDFS, ROR, SCHEMA,
@@ -44,6 +46,7 @@ ORG_KIND_CLASSES: dict[str, str] = {
     "hospital": f"<{VIVO}Hospital>",
     "university": f"<{VIVO}University>",
     "department": f"<{VIVO}AcademicDepartment>",
+    "lab": f"<{VIVO}Laboratory>",
     "funder": f"<{VIVO}FundingOrganization>",
     "institution": f"<{HG}Institution>",
 }
@@ -72,9 +75,10 @@ def _date_literal(date: str) -> str:
 class GraphBuilder:
     """Writes one source graph's triples as N-Triples lines to ``out``."""
 
-    def __init__(self, minter: Minter, out: TextIO):
+    def __init__(self, minter: Minter, out: TextIO, private: TextIO | None = None):
         self.minter = minter
         self._out = out
+        self._private = private
         self._seen: set[str] = set()
         self.triples = 0
 
@@ -193,50 +197,187 @@ class GraphBuilder:
     def _authorships(
         self, p: str, pmid: str, authors: Iterable[ResolvedAuthor], lines: list[str]
     ) -> None:
-        m = self.minter
         add = lines.append
         for author in authors:
             mention = author.mention
-            if author.person_key is None and not mention.collective_name:
+            named = mention.family_name or mention.given_name
+            if not named and not mention.collective_name:
                 continue  # an author slot with no name at all: nothing to say about it
-            a = nt.iri(m.authorship(pmid, mention.rank))
+            a = nt.iri(self.minter.authorship(pmid, mention.rank))
             add(f"{a} <{VIVO}rank> \"{mention.rank}\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n")
             add(f"{a} {RELATES} {p} .\n")
             add(f"{p} {RELATED_BY} {a} .\n")
-            if author.person_key is None:
+            if not named:
                 add(f"{a} {A} <{HG}CollectiveAuthorship> .\n")
                 add(f"{a} {LABEL} {nt.lit(mention.collective_name or '')} .\n")
                 continue
-            person = nt.iri(m.person(author.person_key))
             add(f"{a} {A} <{VIVO}Authorship> .\n")
-            add(f"{a} {RELATES} {person} .\n")
-            add(f"{person} {RELATED_BY} {a} .\n")
-            written = _as_written(mention)
-            if written:
-                add(f"{a} <{HG}nameAsWritten> {nt.lit(written)} .\n")
+            self._mention_names(a, mention.family_name, mention.given_name, mention.initials,
+                                mention.orcid, lines)
             for text in mention.affiliations:
                 add(f"{a} <{HG}affiliationText> {nt.lit(text)} .\n")
             for org in author.orgs:
-                o = nt.iri(org.iri)
-                add(f"{a} <{HG}affiliation> {o} .\n")
+                add(f"{a} <{HG}affiliation> {nt.iri(org.iri)} .\n")
                 self._org_lines(org, lines)
-            if self._first(person):
-                self._person_lines(person, author, lines)
 
-    def _person_lines(self, person: str, author: ResolvedAuthor, lines: list[str]) -> None:
-        mention = author.mention
-        family = mention.family_name or mention.given_name or ""  # a mononym is a family name
-        given = (mention.given_name or mention.initials or "") if mention.family_name else ""
-        name = nt.lit(f"{given} {family}".strip())
-        lines.append(f"{person} {A} <{FOAF}Person> .\n")
-        lines.append(f"{person} <{FOAF}name> {name} .\n")
-        lines.append(f"{person} {LABEL} {name} .\n")
+    def _mention_names(
+        self, m: str, family: str | None, given: str | None, initials: str | None,
+        orcid: str | None, lines: list[str],
+    ) -> None:
+        """The name (and ORCID) a source gives for a person, for identity resolution."""
+        written = " ".join(part for part in (family or given, initials) if part)
+        if written:
+            lines.append(f"{m} <{HG}nameAsWritten> {nt.lit(written)} .\n")
+        if family:
+            lines.append(f"{m} <{HG}mentionFamilyName> {nt.lit(family)} .\n")
+        if given:
+            lines.append(f"{m} <{HG}mentionGivenName> {nt.lit(given)} .\n")
+        if initials:
+            lines.append(f"{m} <{HG}mentionInitials> {nt.lit(initials)} .\n")
+        if orcid:
+            lines.append(f"{m} <{HG}mentionOrcid> <{ORCID}{orcid}> .\n")
+
+    # -- institutional tables ----------------------------------------------------
+
+    def table_organization(self, org: OrgRef, local_id: str, scope: str) -> None:
+        """An organisation row of an institution's tables, with its local id."""
+        lines: list[str] = []
+        self._org_lines(org, lines)
+        o = nt.iri(org.iri)
+        if not org.describe and org.parent:
+            lines.append(f"{o} {SUB_ORG_OF} {nt.iri(org.parent)} .\n")
+        lines.append(f"{o} <{HG}localId> {nt.lit(local_id)} .\n")
+        lines.append(f"{o} <{HG}localScope> {nt.lit(scope)} .\n")
+        self._emit(lines)
+
+    def person_record(self, row: TablePerson, scope: str, orgs: tuple[OrgRef, ...]) -> None:
+        """A people-table row: a person mention with the institution's id, affiliations and
+        membership (role, position, dates); its email goes to the private graph."""
+        r = nt.iri(self.minter.record(scope, row.id))
+        lines = [
+            f"{r} {A} <{HG}PersonRecord> .\n",
+            f"{r} <{HG}localId> {nt.lit(row.id)} .\n",
+            f"{r} <{HG}localScope> {nt.lit(scope)} .\n",
+        ]
+        self._mention_names(r, row.family_name, row.given_name, None, row.orcid, lines)
+        for org in orgs:
+            lines.append(f"{r} <{HG}affiliation> {nt.iri(org.iri)} .\n")
+            self._org_lines(org, lines)
+        if orgs:
+            m = nt.iri(self.minter.record(scope, row.id) + "/membership")
+            lines += [
+                f"{m} {A} <{ORG}Membership> .\n",
+                f"{m} <{ORG}member> {r} .\n",
+                f"{m} <{ORG}organization> {nt.iri(orgs[0].iri)} .\n",
+            ]
+            if row.role:
+                role = nt.iri(self.minter.role(row.role))
+                lines.append(f"{m} <{ORG}role> {role} .\n")
+                if self._first(role):
+                    lines.append(f"{role} {A} <{ORG}Role> .\n")
+                    lines.append(f"{role} {LABEL} {nt.lit(row.role)} .\n")
+            if row.position:
+                lines.append(f"{m} {LABEL} {nt.lit(row.position)} .\n")
+            if row.start:
+                lines.append(f"{m} <{SCHEMA}startDate> {_date_literal(row.start)} .\n")
+            if row.end:
+                lines.append(f"{m} <{SCHEMA}endDate> {_date_literal(row.end)} .\n")
+        self._emit(lines)
+        if row.email and self._private is not None:
+            self._private.write(f"{r} <{FOAF}mbox> {nt.iri('mailto:' + row.email)} .\n")
+
+    def table_work(self, work: TableWork, scope: str, topic_uis: Iterable[str]) -> str:
+        """A works-table row as a paper (the PubMed paper when it has a PMID); returns its IRI."""
+        iri = self.minter.paper(work.pmid) if work.pmid else self.minter.local("paper", scope, work.id)
+        p = nt.iri(iri)
+        title = nt.lit(work.title)
+        lines = [
+            f"{p} {A} <{BIBO}AcademicArticle> .\n",
+            f"{p} {LABEL} {title} .\n",
+            f"{p} <{DCTERMS}title> {title} .\n",
+            f"{p} <{HG}localId> {nt.lit(work.id)} .\n",
+            f"{p} <{HG}localScope> {nt.lit(scope)} .\n",
+        ]
+        if work.pmid:
+            lines.append(f'{p} <{BIBO}pmid> "{work.pmid}" .\n')
+        if work.doi:
+            lines.append(f"{p} <{BIBO}doi> {nt.lit(work.doi)} .\n")
+        if work.year:
+            lines.append(f'{p} <{FABIO}hasPublicationYear> "{work.year:04d}"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
+        if work.abstract:
+            lines.append(f"{p} <{BIBO}abstract> {nt.lit(work.abstract)} .\n")
+        for keyword in work.keywords:
+            lines.append(f"{p} <{VIVO}freetextKeyword> {nt.lit(keyword)} .\n")
+        for ui in topic_uis:
+            lines.append(f"{p} <{VIVO}hasSubjectArea> {nt.iri(MESH + ui)} .\n")
+        self._emit(lines)
+        return iri
+
+    def table_authorship(self, work_iri: str, row: TableAuthorship, rank: int, person: TablePerson,
+                         scope: str, orgs: tuple[OrgRef, ...]) -> None:
+        """An authorships-table row: an authorship mention carrying the person's local id."""
+        a = nt.iri(self.minter.local("authorship", scope, f"{row.work_id}-{row.person_id}"))
+        p = nt.iri(work_iri)
+        lines = [
+            f"{a} {A} <{VIVO}Authorship> .\n",
+            f"{a} <{VIVO}rank> \"{rank}\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n",
+            f"{a} {RELATES} {p} .\n",
+            f"{p} {RELATED_BY} {a} .\n",
+            f"{a} <{HG}localId> {nt.lit(person.id)} .\n",
+            f"{a} <{HG}localScope> {nt.lit(scope)} .\n",
+        ]
+        self._mention_names(a, person.family_name, person.given_name, None, person.orcid, lines)
+        for org in orgs:
+            lines.append(f"{a} <{HG}affiliation> {nt.iri(org.iri)} .\n")
+        self._emit(lines)
+
+    # -- resolved people ----------------------------------------------------------
+
+    def person(
+        self, key: str, family: str | None, given: str | None, orcid: str | None,
+        local_ids: Iterable[str] = (), opted_out: bool = False,
+    ) -> None:
+        """A resolved person, named from the fullest name among its mentions."""
+        person = nt.iri(self.minter.person(key))
+        family = family or given or ""  # a mononym is a family name
+        given = given if family != given else None
+        name = nt.lit(f"{given or ''} {family}".strip())
+        lines = [
+            f"{person} {A} <{FOAF}Person> .\n",
+            f"{person} <{FOAF}name> {name} .\n",
+            f"{person} {LABEL} {name} .\n",
+        ]
         if family:
             lines.append(f"{person} <{FOAF}familyName> {nt.lit(family)} .\n")
         if given:
             lines.append(f"{person} <{FOAF}givenName> {nt.lit(given)} .\n")
-        if mention.orcid:
-            lines.append(f"{person} <{VIVO}orcidId> <{ORCID}{mention.orcid}> .\n")
+        if orcid:
+            lines.append(f"{person} <{VIVO}orcidId> <{ORCID}{orcid}> .\n")
+        for local_id in local_ids:
+            lines.append(f"{person} <{HG}localId> {nt.lit(local_id)} .\n")
+        if opted_out:
+            lines.append(f"{person} <{HG}optedOut> {nt.boolean(True)} .\n")
+        self._emit(lines)
+
+    def mention_link(self, mention: str, person_key: str, confidence: float,
+                     evidence: Iterable[str], authorship: bool) -> None:
+        """Link a mention to its person, with the confidence and evidence of the link."""
+        m = nt.iri(mention)
+        person = nt.iri(self.minter.person(person_key))
+        lines = [
+            f"{m} <{HG}resolvedTo> {person} .\n",
+            f"{m} <{HG}resolutionConfidence> {nt.decimal(confidence)} .\n",
+        ]
+        if authorship:
+            lines.append(f"{m} {RELATES} {person} .\n")
+            lines.append(f"{person} {RELATED_BY} {m} .\n")
+        lines.extend(f"{m} <{HG}resolutionEvidence> {nt.lit(e)} .\n" for e in evidence)
+        self._emit(lines)
+
+    def retired_person(self, old_key: str, new_key: str) -> None:
+        """A person IRI that resolution retired, pointing at the person that replaced it."""
+        old, new = nt.iri(self.minter.person(old_key)), nt.iri(self.minter.person(new_key))
+        self._emit([f"{old} {SAME_AS} {new} .\n", f"{old} <{DCTERMS}isReplacedBy> {new} .\n"])
 
     def _org_lines(self, org: OrgRef, lines: list[str]) -> None:
         o = nt.iri(org.iri)
@@ -357,9 +498,3 @@ class GraphBuilder:
         if lat is not None and lng is not None:
             lines.append(f"{place} <{SCHEMA}latitude> {nt.decimal(lat)} .\n")
             lines.append(f"{place} <{SCHEMA}longitude> {nt.decimal(lng)} .\n")
-
-
-def _as_written(mention: AuthorMention) -> str:
-    """The author's name as PubMed prints it: "Mattsson N"."""
-    parts = [mention.family_name or mention.given_name or "", mention.initials or ""]
-    return " ".join(part for part in parts if part)

@@ -227,10 +227,9 @@ class AffiliationMatch:
 
 @dataclass(frozen=True, slots=True)
 class ResolvedAuthor:
-    """An author mention with its first-pass person key and organisations."""
+    """An author mention with the organisations its affiliations resolved to."""
 
     mention: AuthorMention
-    person_key: str | None
     orgs: tuple[OrgRef, ...] = ()
 
 

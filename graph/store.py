@@ -36,6 +36,8 @@ from graph.uris import DEFAULT_BASE, Minter, slug
 __all__ = ["Store", "SourceInfo", "PreparedSource", "MEMORY", "VERSION"]
 
 MEMORY = ":memory:"
+#: Additions to a derived graph larger than this go through the bulk loader.
+BULK_THRESHOLD = 50_000
 VERSION = "0.1.0"
 
 _SOURCES_QUERY = f"""
@@ -62,6 +64,7 @@ class PreparedSource:
     skipped: int
     triples: int
     replaces: SourceInfo | None = None
+    private_data: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,9 @@ class Store:
         self.minter = Minter(base)
         self.union = ox.NamedNode(self.minter.graph("union"))
         self.provenance = ox.NamedNode(self.minter.graph("provenance"))
+        self.resolution = ox.NamedNode(self.minter.graph("resolution"))
         self._graph_prefix = self.minter.graph("")
+        self._private_prefix = self.minter.graph("private/")
         self._meta = ox.NamedNode(self.minter.graph("") + "store")
 
     @classmethod
@@ -152,16 +157,14 @@ class Store:
         return "empty"
 
     def named_graphs(self) -> list[ox.NamedNode]:
-        """Graphs a query may name with GRAPH: active sources, provenance and client graphs."""
-        active = {s.graph for s in self.sources()}
-        graphs = []
-        for g in self.ox.named_graphs():
-            if not isinstance(g, ox.NamedNode) or g == self.union:
-                continue
-            if g.value.startswith(self._graph_prefix) and g.value not in active and g != self.provenance:
-                continue
-            graphs.append(g)
-        return graphs
+        """Graphs a query may name with GRAPH: active sources, resolution, provenance and
+        client graphs; never the union or a private graph."""
+        active = {s.graph for s in self.sources()} | {self.provenance.value, self.resolution.value}
+        return [
+            g for g in self.ox.named_graphs()
+            if isinstance(g, ox.NamedNode)
+            and (g.value in active or not g.value.startswith(self._graph_prefix))
+        ]
 
     def query(self, sparql: str, substitutions: dict[str, Any] | None = None) -> Any:
         """Run a SPARQL query over the union default graph; return Oxigraph's result."""
@@ -171,7 +174,7 @@ class Store:
         try:
             return self.ox.query(
                 sparql,
-                default_graph=[self.union, self.provenance, ox.DefaultGraph()],
+                default_graph=[self.union, self.resolution, self.provenance, ox.DefaultGraph()],
                 named_graphs=self.named_graphs(),
                 substitutions=subs,
             )
@@ -229,12 +232,17 @@ class Store:
         try:
             stream = _QuadStream([(p.data, g) for p, g in zip(prepared, graphs)], self.union)
             self.ox.bulk_load(io.BufferedReader(stream, 1 << 20), ox.RdfFormat.N_QUADS)
+            for p, g in zip(prepared, graphs):
+                if p.private_data is not None:
+                    self.ox.bulk_load(path=str(p.private_data), format=ox.RdfFormat.N_TRIPLES,
+                                      to_graph=self.private_graph(g.value))
             for old in replaced:
                 self._unmerge(ox.NamedNode(old.graph), keep=graphs)
             self.ox.update(self._provenance_update(infos, replaced))
         except BaseException as exc:
             for graph in graphs:
                 self.ox.remove_graph(graph)
+                self.ox.remove_graph(self.private_graph(graph.value))
             self.rebuild_union()
             if isinstance(exc, (OSError, SyntaxError, ValueError)):
                 names = ", ".join(info.name for info in infos)
@@ -242,7 +250,13 @@ class Store:
             raise
         for old in replaced:
             self.ox.remove_graph(ox.NamedNode(old.graph))
+            self.ox.remove_graph(self.private_graph(old.graph))
         return infos
+
+    def private_graph(self, source_graph: str) -> ox.NamedNode:
+        """The private companion of a source graph (emails and other private fields): never
+        in the default graph, never reachable with GRAPH, never dumped."""
+        return ox.NamedNode(source_graph.replace(self._graph_prefix, self._private_prefix, 1))
 
     def remove_source(self, graph: str) -> SourceInfo:
         """Remove one source graph and its provenance."""
@@ -257,7 +271,46 @@ class Store:
             self.rebuild_union()
             raise
         self.ox.remove_graph(ox.NamedNode(graph))
+        self.ox.remove_graph(self.private_graph(graph))
         return match[0]
+
+    def update_derived(self, graph: ox.NamedNode, remove: set[ox.Triple], add: set[ox.Triple],
+                       description: list[str]) -> None:
+        """Change a derived graph (such as the resolution graph) by a difference, in one
+        transaction with its provenance ``description`` (N-Triples lines about it).
+
+        A very large addition (a first build) goes through the bulk loader first.
+        """
+        g = str(graph)
+        if len(add) > BULK_THRESHOLD:
+            data = "".join(f"{t} .\n" for t in add).encode("utf-8")
+            self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            add = set()
+        parts = [f"DELETE WHERE {{ GRAPH {self.provenance} {{ {g} ?p ?o }} }} ;",
+                 f"DELETE WHERE {{ GRAPH {self.provenance} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;"]
+        if remove:
+            parts.append(f"DELETE DATA {{ GRAPH {g} {{ {' . '.join(map(str, remove))} }} }} ;")
+        if add:
+            parts.append(f"INSERT DATA {{ GRAPH {g} {{ {' . '.join(map(str, add))} }} }} ;")
+        version = f"{self._meta} <{HG}storeVersion> {nt.lit(uuid.uuid4().hex)} ."
+        parts.append(f"INSERT DATA {{ GRAPH {self.provenance} {{ {version} {' '.join(description)} }} }}")
+        self.ox.update("\n".join(parts))
+
+    def remove_mentions(self, mentions: Sequence[str]) -> None:
+        """Take mentions of removed people out of the union, so that no output shows them."""
+        if not mentions:
+            return
+        values = " ".join(nt.iri(m) for m in mentions)
+        u = str(self.union)
+        self.ox.update(
+            f"DELETE {{ GRAPH {u} {{ ?m ?p ?o }} }} WHERE {{ VALUES ?m {{ {values} }} GRAPH {u} {{ ?m ?p ?o }} }} ;"
+            f"DELETE {{ GRAPH {u} {{ ?s ?p ?m }} }} WHERE {{ VALUES ?m {{ {values} }} GRAPH {u} {{ ?s ?p ?m }} }}"
+        )
+
+    def graph_triples(self, graph: ox.NamedNode) -> set[ox.Triple]:
+        """Every triple of one named graph."""
+        return {ox.Triple(q.subject, q.predicate, q.object)
+                for q in self.ox.quads_for_pattern(None, None, None, graph)}
 
     def rebuild_union(self) -> None:
         """Recompute the union graph from the active source graphs."""
@@ -286,15 +339,14 @@ class Store:
         )
 
     def _drop_stale_graphs(self) -> None:
-        """Drop source graphs that no provenance record names (left by a failed load)."""
+        """Drop source graphs (and private companions) that no provenance record names:
+        what a failed or interrupted load left behind."""
         active = {s.graph for s in self.sources()}
+        keep = active | {self.private_graph(g).value for g in active}
+        keep |= {self.union.value, self.provenance.value, self.resolution.value}
         for g in list(self.ox.named_graphs()):
             value = getattr(g, "value", "")
-            if (
-                value.startswith(self._graph_prefix)
-                and value not in active
-                and g not in (self.union, self.provenance)
-            ):
+            if value.startswith(self._graph_prefix) and value not in keep:
                 self.ox.remove_graph(g)
 
     def _union_dirty(self) -> bool:
@@ -345,7 +397,7 @@ class Store:
     def dump(self, out: IO[bytes], rdf_format: ox.RdfFormat) -> None:
         """Write the public dataset: source graphs and provenance (quads), or their union (triples)."""
         if rdf_format.supports_datasets:
-            graphs = [ox.NamedNode(s.graph) for s in self.sources()] + [self.provenance]
+            graphs = [ox.NamedNode(s.graph) for s in self.sources()] + [self.resolution, self.provenance]
             quads: Iterator[ox.Quad] = (
                 q for g in graphs for q in self.ox.quads_for_pattern(None, None, None, g)
             )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from graph.namespaces import MESH
 
-__all__ = ["DEFAULT_BASE", "Minter", "slug", "fold"]
+__all__ = ["DEFAULT_BASE", "Minter", "slug", "fold", "department_slug"]
 
 DEFAULT_BASE = "http://127.0.0.1:8000/id/"
 
@@ -44,6 +44,19 @@ def slug(text: str, limit: int = 80) -> str:
         return words or "x"
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     return f"{words[:limit].rstrip('-')}-{digest}"
+
+
+_DEPARTMENT_WORDS = re.compile(r"\b(department|dept|of|the|for)\b")
+
+
+def department_slug(name: str) -> str:
+    """The part of a department's name that says which one it is, as a slug.
+
+    >>> department_slug("Dept. of Neurology") == department_slug("Neurology Department")
+    True
+    """
+    core = slug(_DEPARTMENT_WORDS.sub(" ", fold(name)))
+    return core if core != "x" else slug(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +88,20 @@ class Minter:
         return f"{self.base}org/ror-{ror_id}"
 
     def department(self, institution_key: str, name: str) -> str:
-        return f"{self.base}org/{institution_key}/{slug(name)}"
+        """One IRI for "Dept. of Neurology", "Department of Neurology" and "Neurology Department"."""
+        return f"{self.base}org/{institution_key}/{department_slug(name)}"
+
+    def role(self, name: str) -> str:
+        """A membership role (clinician, researcher, engineer, trainee)."""
+        return f"{self.base}role/{slug(name)}"
+
+    def record(self, scope: str, local_id: str) -> str:
+        """A row of an institution's people table."""
+        return f"{self.base}record/{slug(scope)}/{slug(local_id)}"
+
+    def local(self, kind: str, scope: str, local_id: str) -> str:
+        """An entity known only by an institution's local id (paper, organisation)."""
+        return f"{self.base}{kind}/local-{slug(scope)}-{slug(local_id)}"
 
     def journal(self, nlm_id: str | None, issn: str | None, title: str) -> str:
         if nlm_id:

@@ -155,6 +155,7 @@ class OrgIndex:
     names: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, names: Iterable[RorName]) -> OrgIndex:
@@ -170,6 +171,7 @@ class OrgIndex:
                 index.labels[entry.org] = entry.name
             if entry.country:
                 index.countries[entry.org] = entry.country
+            index.kinds[entry.org] = entry.kind
             known = index.names.get(key)
             if known is None:
                 index.names[key] = (entry.org, entry.is_alias, entry.kind)

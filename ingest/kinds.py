@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from graph.build import GraphBuilder
-from graph.model import Article, MeshDescriptor, ResolvedAuthor, SkippedRecord
+from graph.model import (
+    Article, MeshDescriptor, OrgRef, ResolvedAuthor, SkippedRecord, TablePerson, Tables,
+)
 from graph.queries import load_query
 from graph.store import Store
-from ingest.affiliations import AffiliationResolver, OrgIndex, RorName
+from graph.uris import slug
+from ingest.affiliations import AffiliationResolver, OrgIndex, RorName, kind_from_name, normalise
 from ingest.mesh import read_mesh, tree_parent
 from ingest.mesh_labels import mesh_ui_for_label
 from ingest.pipeline import Converter, FileReport, Timings
 from ingest.pubmed import read_pubmed
-from ingest.resolve import person_key
-from ingest.ror import read_ror
+from ingest.ror import bare_ror_id, read_ror
+from ingest.tables import read_tables
 
-__all__ = ["CONVERTERS", "PubmedConverter", "MeshConverter", "RorConverter", "load_org_index"]
+__all__ = [
+    "CONVERTERS", "PubmedConverter", "MeshConverter", "RorConverter", "TablesConverter", "load_org_index",
+]
 
 Tick = Callable[[int], None]
 
@@ -38,11 +44,11 @@ class PubmedConverter(Converter):
     """PubMed efetch XML, MedlineCitationSet XML and MEDLINE text."""
 
     kind = "pubmed"
+    has_people = True
 
     def __init__(self, store: Store):
         super().__init__(store)
         self.resolver = AffiliationResolver(store.minter, load_org_index(store))
-        self._org_prefix = store.minter.org("")
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
         timings = report.timings
@@ -65,15 +71,8 @@ class PubmedConverter(Converter):
                 builder.affiliation_match(match)
 
     def _resolve(self, article: Article, timings: Timings) -> list[ResolvedAuthor]:
-        resolved = []
-        for mention in article.authors:
-            with timings.stage("affiliations"):
-                orgs = self.resolver.resolve(mention.affiliations)
-            with timings.stage("resolve"):
-                institution = next((o for o in orgs if o.kind != "department"), None)
-                key = person_key(mention, institution.iri.removeprefix(self._org_prefix) if institution else None)
-            resolved.append(ResolvedAuthor(mention, key, orgs))
-        return resolved
+        with timings.stage("affiliations"):
+            return [ResolvedAuthor(m, self.resolver.resolve(m.affiliations)) for m in article.authors]
 
 
 def _with_mesh_uis(article: Article) -> Article:
@@ -147,8 +146,99 @@ class RorConverter(Converter):
                 builder.ror_organization(item)
 
 
+
+
+class TablesConverter(Converter):
+    """A folder of an institution's CSV tables (people, organizations, works, authorships)."""
+
+    kind = "table"
+    has_people = True
+    takes_folders = True
+
+    def __init__(self, store: Store):
+        super().__init__(store)
+        self.index = load_org_index(store)
+
+    def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
+        with report.timings.stage("parse"):
+            tables = read_tables(path)
+        report.warnings.extend(tables.warnings)
+        scope = path.name
+        with report.timings.stage("map"):
+            orgs = self._organizations(tables, scope, builder)
+            people = {row.id: row for row in tables.people}
+            affiliations = {row.id: self._person_orgs(row, orgs) for row in tables.people}
+            for row in tables.people:
+                builder.person_record(row, scope, affiliations[row.id])
+            works = {row.id: builder.table_work(row, scope, _topic_uis(row.topics)) for row in tables.works}
+            ranks: Counter[str] = Counter()
+            for row in tables.authorships:
+                ranks[row.work_id] += 1
+                person = people.get(row.person_id)
+                work = works.get(row.work_id)
+                if person is None or work is None:
+                    report.skipped.append(f"{path.name}/authorships.csv: line {row.line}: "
+                                          "needs people.csv and works.csv rows for its ids")
+                    continue
+                builder.table_authorship(work, row, row.rank or ranks[row.work_id], person, scope,
+                                         affiliations[person.id])
+        report.records = len(tables.people) + len(tables.organizations) + len(tables.works) + len(tables.authorships)
+        tick(report.records)
+
+    def _organizations(self, tables: Tables, scope: str, builder: GraphBuilder) -> dict[str, OrgRef]:
+        minter = self.store.minter
+        iris = {row.id: minter.ror_org(row.ror) if row.ror else minter.local("org", scope, row.id)
+                for row in tables.organizations}
+        refs = {}
+        for row in tables.organizations:
+            parent = iris.get(row.parent or "") or (minter.ror_org(p) if (p := bare_ror_id(row.parent or "")) else None)
+            ref = OrgRef(iris[row.id], row.name, row.kind or "institution", parent, describe=not row.ror)
+            builder.table_organization(ref, row.id, scope)
+            refs[row.id] = ref
+        return refs
+
+    def _person_orgs(self, row: TablePerson, orgs: dict[str, OrgRef]) -> tuple[OrgRef, ...]:
+        """The department and institution of a people-table row."""
+        institution = self._institution(row.institution, orgs) if row.institution else None
+        if row.department in orgs:
+            department = orgs[row.department]
+        elif row.department and institution is not None:
+            key = institution.iri.removeprefix(self.store.minter.org(""))
+            department = OrgRef(self.store.minter.department(key, row.department), row.department,
+                                "department", parent=institution.iri)
+        else:
+            department = None
+        return tuple(o for o in (department, institution) if o is not None)
+
+    def _institution(self, value: str, orgs: dict[str, OrgRef]) -> OrgRef:
+        """An institution named by ROR id, organizations.csv id, or name."""
+        minter = self.store.minter
+        if value in orgs:
+            return orgs[value]
+        ror = bare_ror_id(value)
+        if ror:
+            iri = minter.ror_org(ror)
+            return OrgRef(iri, self.index.labels.get(iri, value), self.index.kinds.get(iri, "institution"),
+                          describe=False)
+        hit = self.index.exact(value)
+        if hit:
+            return OrgRef(hit[0], self.index.labels.get(hit[0], value), hit[1], describe=False)
+        return OrgRef(minter.org(slug(normalise(value))), value, kind_from_name(value))
+
+
+def _topic_uis(topics: Iterable[str]) -> list[str]:
+    """MeSH UIs of works-table topics given as UIs or labels (unknown labels are dropped)."""
+    uis = []
+    for topic in topics:
+        ui = topic if topic[:1] == "D" and topic[1:].isdigit() else mesh_ui_for_label(topic)
+        if ui:
+            uis.append(ui)
+    return uis
+
+
 CONVERTERS: dict[str, type[Converter]] = {
     "pubmed": PubmedConverter,
     "mesh": MeshConverter,
     "ror": RorConverter,
+    "table": TablesConverter,
 }

@@ -24,8 +24,10 @@ from graph.build import GraphBuilder
 from graph.errors import IngestError
 from graph.ontology import ensure_ontology
 from graph.store import MEMORY, PreparedSource, Store
+from ingest.curation import PeopleLists
+from ingest.resolve import resolve_store
 
-__all__ = ["Converter", "FileReport", "Timings", "ingest_files", "sha256_file"]
+__all__ = ["Converter", "FileReport", "Timings", "ingest_files", "sha256_path"]
 
 
 class Timings(dict[str, float]):
@@ -53,6 +55,7 @@ class FileReport:
     status: str = "pending"
     records: int = 0
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     triples: int = 0
     graph: str | None = None
     timings: Timings = field(default_factory=Timings)
@@ -69,6 +72,10 @@ class Converter(ABC):
     """Turns one kind of source file into triples; one instance serves a whole command."""
 
     kind = ""
+    #: Whether this kind's files hold person mentions (so resolution runs after them).
+    has_people = False
+    #: Whether this kind reads folders (of tables) rather than files.
+    takes_folders = False
 
     def __init__(self, store: Store):
         self.store = store
@@ -79,20 +86,28 @@ class Converter(ABC):
         """Write the file's triples with ``builder``, filling ``report``."""
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
+def sha256_path(path: Path) -> str:
+    """Hex sha256 of a file's bytes, or of a folder's files (names and bytes, in name order)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(file.name.encode("utf-8") + b"\0")
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
 def ingest_files(
     store: Store, converter: Converter, paths: Sequence[str | os.PathLike[str]],
-    progress: bool = False,
+    progress: bool = False, people: PeopleLists | None = None,
 ) -> list[FileReport]:
-    """Ingest ``paths`` with ``converter``; return one report per file, in order."""
+    """Ingest ``paths`` with ``converter``; return one report per file, in order.
+
+    When a source changed, identity resolution runs over the whole store
+    afterwards (its time is reported as the ``resolve`` stage of the first file).
+    """
     ensure_ontology(store)
     store.repair()
     reports: list[FileReport] = []
@@ -103,9 +118,9 @@ def ingest_files(
             path = Path(raw_path).resolve()
             report = FileReport(str(path), converter.kind)
             reports.append(report)
-            if not path.is_file():
-                raise IngestError(str(raw_path), "no such file")
-            sha = sha256_file(path)
+            if not (path.is_dir() if converter.takes_folders else path.is_file()):
+                raise IngestError(str(raw_path), "no such folder" if converter.takes_folders else "no such file")
+            sha = sha256_path(path)
             same_content, _ = store.find_source(converter.kind, str(path), sha)
             if same_content is not None:
                 report.status, report.graph = "unchanged", same_content.graph
@@ -117,7 +132,8 @@ def ingest_files(
         prepared = [
             PreparedSource(converter.kind, report.path, sha, out, records=report.records,
                            skipped=len(report.skipped), triples=report.triples,
-                           replaces=store.find_source(converter.kind, report.path, sha)[1])
+                           replaces=store.find_source(converter.kind, report.path, sha)[1],
+                           private_data=_private_path(out) if _private_path(out).stat().st_size else None)
             for report, sha, out in pending
         ]
         if prepared:
@@ -128,16 +144,24 @@ def ingest_files(
                 report.timings["write"] = share * max(item.triples, 1)
                 report.status = "replaced" if item.replaces else "loaded"
                 report.graph = info.graph
+            if converter.has_people:
+                with pending[0][0].timings.stage("resolve"):
+                    resolve_store(store, people)
     store.flush()
     return reports
+
+
+def _private_path(out: Path) -> Path:
+    return out.with_suffix(".private.nt")
 
 
 def _convert(converter: Converter, path: Path, out: Path, report: FileReport, progress: bool) -> None:
     from tqdm import tqdm
 
-    with open(out, "w", encoding="utf-8", buffering=1 << 20) as handle, tqdm(
+    with open(out, "w", encoding="utf-8", buffering=1 << 20) as handle, \
+            open(_private_path(out), "w", encoding="utf-8") as private, tqdm(
         desc=path.name, unit=" records", disable=not progress, leave=False, mininterval=0.5,
     ) as bar:
-        builder = GraphBuilder(converter.store.minter, handle)
+        builder = GraphBuilder(converter.store.minter, handle, private)
         converter.convert(path, builder, report, bar.update)
         report.triples = builder.triples

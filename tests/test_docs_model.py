@@ -26,7 +26,6 @@ from graph.store import Store
 from graph.uris import Minter
 from ingest.kinds import CONVERTERS
 from ingest.pipeline import ingest_files
-from ingest.resolve import person_key
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
@@ -364,7 +363,7 @@ def _build(articles: Iterable[tuple[Article, list[AuthorMention]]]) -> ox.Store:
     out = io.StringIO()
     builder = GraphBuilder(Minter(), out)
     for article, mentions in articles:
-        builder.article(article, [ResolvedAuthor(m, person_key(m, None)) for m in mentions])
+        builder.article(article, [ResolvedAuthor(m) for m in mentions])
     graph = ox.Store()
     graph.load(out.getvalue().encode("utf-8"), ox.RdfFormat.N_TRIPLES)
     return graph

@@ -31,16 +31,16 @@ def resolve(resolver: AffiliationResolver, text: str) -> list[tuple[str, str, st
 
 @pytest.mark.parametrize("text,expected", [
     ("Department of Neurology, Massachusetts General Hospital, Boston, MA 02114, USA.",
-     [("department", "Department of Neurology", "ror-002pd6e78/department-of-neurology"),
+     [("department", "Department of Neurology", "ror-002pd6e78/neurology"),
       ("hospital", "Massachusetts General Hospital", "ror-002pd6e78")]),
     ("Department of Neurology, University of California, San Francisco, CA, USA",
-     [("department", "Department of Neurology", "ror-043mz5j54/department-of-neurology"),
+     [("department", "Department of Neurology", "ror-043mz5j54/neurology"),
       ("university", "University of California, San Francisco", "ror-043mz5j54")]),
     # an institute named first is a unit of the university named after it
     ("Institute of Neuroscience and Physiology, Department of Neurochemistry and Psychiatry, "
      "The Sahlgrenska Academy at University of Gothenburg, Mölndal, Sweden. niklas.mattsson@neuro.gu.se",
      [("department", "Department of Neurochemistry and Psychiatry",
-       "ror-01tm6cn81/department-of-neurochemistry-and-psychiatry"),
+       "ror-01tm6cn81/neurochemistry-and-psychiatry"),
       ("university", "University of Gothenburg", "ror-01tm6cn81")]),
     # withdrawn ROR record: its successor stands in
     ("Harvard Medical School and Beth Israel Deaconess Medical Center, Boston, MA",
@@ -103,7 +103,7 @@ def test_without_ror_institutions_are_minted_from_their_names() -> None:
     resolver = AffiliationResolver(Minter(), OrgIndex())
     refs = resolver.resolve(["Department of Chemistry, Case Western Reserve University, Cleveland, Ohio 44106, USA."])
     assert [(r.kind, r.iri.removeprefix(ORG)) for r in refs] == [
-        ("department", "case-western-reserve-university/department-of-chemistry"),
+        ("department", "case-western-reserve-university/chemistry"),
         ("university", "case-western-reserve-university"),
     ]
     assert resolver.resolve(["School of Medicine, Boston, MA"]) == ()

@@ -1,0 +1,717 @@
+"""Author disambiguation: person mentions grouped into persons.
+
+:func:`cluster_mentions` turns :class:`~graph.model.Mention` records (authorships,
+roster rows) into :class:`~graph.model.Cluster` records, one per person. It works in
+four steps, all deterministic:
+
+1. **Names.** Every mention gets a family key (folded, punctuation and spaces
+   dropped, a particle stranded at the end of the given name such as
+   "Broeckhoven, Christine Van" moved back) and given-name tokens ("Jean-Pierre" ->
+   ``jean pierre``, "JP" -> ``j p``). Mentions are blocked by family key + first
+   initial; only mentions of one block are compared, so the work grows with the
+   block sizes, not with the square of the input.
+2. **Hard evidence.** Curated merges, one ORCID, one local id of one scope join
+   mentions outright; different ORCIDs, different local ids of one scope, curated
+   ``never`` pairs and ``split`` mentions, two authors of one paper and
+   incompatible given names ("John" / "James", "John A" / "John B") keep them apart.
+   These constraints are checked on whole clusters, so a chain of merges can never
+   join two mentions that conflict.
+3. **Soft evidence.** Within a block, compatible pairs are scored from the name
+   agreement (identical full given names down to a lone initial), shared co-authors,
+   shared institutions or affiliation words, shared MeSH topics and the gap in
+   years; a pair merges only when its score clears a bar that rises with how
+   ambiguous the name is (how many different first names share its family name).
+   Pairs are merged strongest first.
+4. **Output.** Clusters are sorted by their smallest mention id; each
+   :class:`~graph.model.MentionLink` carries the confidence and evidence of the
+   strongest decision that put the mention there.
+
+:func:`baseline_clusters` is the naive family name + first initial grouping, and
+:func:`mentions_from_articles` turns parsed PubMed articles into mentions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from graph.model import Article, Cluster, Curation, Mention, MentionLink
+from graph.uris import fold
+from ingest.affiliations import AffiliationResolver
+
+__all__ = [
+    "GivenName",
+    "parse_given",
+    "family_key",
+    "name_agreement",
+    "names_compatible",
+    "block_key",
+    "cluster_mentions",
+    "baseline_clusters",
+    "mentions_from_articles",
+]
+
+# --------------------------------------------------------------------------- names
+
+_PARTICLES = frozenset(
+    "van von de der den del della dei di da dos das du la le ten ter vander vanden zu".split()
+)
+_SPLIT_GIVEN = re.compile(r"[.\-‐‑–]+")
+_NON_LETTER = re.compile(r"[^a-z]+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_VOWELS = frozenset("aeiouy")
+
+# name agreement levels, weakest to strongest
+INCOMPATIBLE, INITIAL, CONFIRMED, SAME_FIRST, IDENTICAL = 0, 1, 2, 3, 4
+
+
+@dataclass(frozen=True, slots=True)
+class GivenName:
+    """Folded given-name tokens (a one-letter token is an initial); ``width`` is how many
+    tokens the first written name has ("Jean-Pierre" -> 2); ``glued`` is the name with
+    hyphenated parts joined ("Ji-Hoon" -> ``jihoon``), when there are any."""
+
+    tokens: tuple[str, ...]
+    width: int = 1
+    glued: tuple[str, ...] | None = None
+
+    @property
+    def initial(self) -> str:
+        return self.tokens[0][0] if self.tokens else ""
+
+    @property
+    def is_full(self) -> bool:
+        """True when the first name is spelled out, not just an initial."""
+        return bool(self.tokens) and len(self.tokens[0]) > 1
+
+
+def _word_tokens(raw: str) -> list[str]:
+    """One written word part as tokens: all-caps initials ("JP") split into letters."""
+    letters = _NON_LETTER.sub("", fold(raw))
+    if not letters:
+        return []
+    upper = raw.isupper() and raw.isalpha()
+    if upper and (len(letters) <= 2 or (len(letters) == 3 and not _VOWELS & set(letters))):
+        return list(letters)
+    return [letters]
+
+
+def parse_given(given: str | None, initials: str | None = None) -> GivenName:
+    """Tokens of a given name; the PubMed ``initials`` only when the name is missing.
+
+    >>> parse_given("Jean-Pierre")
+    GivenName(tokens=('jean', 'pierre'), width=2, glued=('jeanpierre',))
+    >>> parse_given("J-P").tokens, parse_given("JP").tokens, parse_given(None, "JA").tokens
+    (('j', 'p'), ('j', 'p'), ('j', 'a'))
+    """
+    if not given:
+        return GivenName(tuple(_NON_LETTER.sub("", fold(initials or ""))))
+    tokens: list[str] = []
+    glued: list[str] = []
+    width = 0
+    for word in given.split():
+        hyphenated = [t for t in _SPLIT_GIVEN.split(word) if t]
+        parts = [t for part in hyphenated for t in _word_tokens(part)]
+        if not parts:
+            continue
+        if not tokens:
+            width = len(parts) if len(hyphenated) > 1 else 1
+        tokens.extend(parts)
+        if len(hyphenated) > 1 and all(len(p) > 1 for p in parts):
+            glued.append("".join(parts))
+        else:
+            glued.extend(parts)
+    if not tokens:
+        return parse_given(None, initials)
+    return GivenName(tuple(tokens), width, tuple(glued) if glued != tokens else None)
+
+
+def family_key(family: str | None, given: str | None = None) -> tuple[str, str | None]:
+    """The blocking form of a family name, and the given name left after moving a
+    stranded particle back ("Broeckhoven", "Christine Van" -> ``vanbroeckhoven``,
+    "Christine"). A mononym (no family name) keys by itself."""
+    words = given.split() if given else []
+    moved: list[str] = []
+    while len(words) > 1 and fold(words[-1]).strip(".") in _PARTICLES:
+        moved.insert(0, words.pop())
+    if moved:
+        family = " ".join(moved + [family or ""])
+        given = " ".join(words)
+    key = _NON_ALNUM.sub("", fold(family or ""))
+    if not key:
+        return _NON_ALNUM.sub("", fold(given or "")), None
+    return key, given
+
+
+def _token_agreement(x: str, y: str) -> int:
+    """How two given-name tokens agree: 2 the same name, 1 an initial of it, 0 not."""
+    if x == y:
+        return 2 if len(x) > 1 else 1
+    if len(x) == 1 or len(y) == 1:
+        return 1 if x[0] == y[0] else 0
+    return 0
+
+
+def _tokens_agreement(a: tuple[str, ...], wa: int, b: tuple[str, ...], wb: int) -> int:
+    first = _token_agreement(a[0], b[0])
+    if not first:
+        return INCOMPATIBLE
+    if first == 2 and (len(a) < wb or len(b) < wa):
+        return INCOMPATIBLE  # "Jean" is not "Jean-Pierre"
+    confirmed = False
+    for x, y in zip(a[1:], b[1:]):
+        if not _token_agreement(x, y):
+            return INCOMPATIBLE
+        confirmed = True
+    if first == 2:
+        return IDENTICAL if a == b else SAME_FIRST
+    return CONFIRMED if confirmed else INITIAL
+
+
+def name_agreement(a: GivenName, b: GivenName) -> int:
+    """How well two given names agree, from INCOMPATIBLE (0) to IDENTICAL (4).
+
+    IDENTICAL: the same full given names; SAME_FIRST: the same full first name, a middle
+    name missing or abbreviated on one side; CONFIRMED: an initial confirmed by a second
+    token ("J A" / "John A"); INITIAL: a lone initial matches. A missing given name
+    agrees with nothing (0) but conflicts with nothing either (see
+    :func:`names_compatible`).
+
+    >>> name_agreement(parse_given("John A"), parse_given("J A")), name_agreement(parse_given("John"), parse_given("James"))
+    (2, 0)
+    """
+    if not a.tokens or not b.tokens:
+        return INCOMPATIBLE
+    best = _tokens_agreement(a.tokens, a.width, b.tokens, b.width)
+    if a.glued is not None or b.glued is not None:
+        ga, gb = a.glued or a.tokens, b.glued or b.tokens
+        best = max(best, _tokens_agreement(ga, 1 if a.glued else a.width, gb, 1 if b.glued else b.width))
+    return best
+
+
+def names_compatible(a: GivenName, b: GivenName) -> bool:
+    """False only when the given names say two different people."""
+    return not a.tokens or not b.tokens or name_agreement(a, b) > INCOMPATIBLE
+
+
+def block_key(mention: Mention) -> str:
+    """Folded family name + first initial: the block a mention is compared within."""
+    family, given = family_key(mention.family_name, mention.given_name)
+    return f"{family}|{parse_given(given, mention.initials).initial}"
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass(slots=True)
+class _Item:
+    """A mention with what the comparisons need, precomputed."""
+
+    index: int
+    mention: Mention
+    family: str
+    given: GivenName
+    block: str
+    orgs: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    coauthors: frozenset[str] = frozenset()
+    team: int = 0
+    word_mass: float = 0.0
+    topic_mass: float = 0.0
+
+
+_EMAIL = re.compile(r"\S+@\S+")
+_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
+
+
+def _affiliation_words(texts: Iterable[str]) -> frozenset[str]:
+    """Folded words of three letters or more in the affiliation strings, emails dropped."""
+    return frozenset(w for text in texts for w in _WORD.findall(_EMAIL.sub(" ", fold(text))))
+
+
+def _prepare(mentions: Sequence[Mention]) -> list[_Item]:
+    """Name keys and co-author keys of every mention, in the order given."""
+    items = []
+    for index, mention in enumerate(mentions):
+        family, given = family_key(mention.family_name, mention.given_name)
+        name = parse_given(given, mention.initials if given or mention.family_name else None)
+        items.append(_Item(index, mention, family, name, f"{family}|{name.initial}",
+                           orgs=frozenset(mention.orgs), words=_affiliation_words(mention.affiliations),
+                           topics=frozenset(mention.topics)))
+    by_work: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        if item.mention.work is not None:
+            by_work[item.mention.work].append(item)
+    for team in by_work.values():
+        keys = [item.block for item in team]
+        for item in team:
+            item.coauthors = frozenset(k for k in keys if k != item.block)
+            item.team = len(team)
+    return items
+
+
+def mentions_from_articles(
+    articles: Iterable[Article], resolver: AffiliationResolver | None = None, hide_orcid: bool = False
+) -> list[Mention]:
+    """One mention per person author slot (``pmid-<PMID>-<rank>``), with the paper as
+    work, its year, its MeSH descriptor UIs as topics and the institutions the resolver
+    finds in the affiliations; ORCIDs left out when ``hide_orcid``."""
+    mentions = []
+    for article in articles:
+        topics = tuple(dict.fromkeys(h.ui for h in article.mesh_headings if h.ui))
+        for author in article.authors:
+            if author.is_collective or not (author.family_name or author.given_name):
+                continue
+            orgs: tuple[str, ...] = ()
+            if resolver is not None and author.affiliations:
+                refs = resolver.resolve(author.affiliations)
+                orgs = tuple(dict.fromkeys(r.iri for r in refs if r.kind != "department"))
+            mentions.append(Mention(
+                id=f"pmid-{article.pmid}-{author.rank}",
+                family_name=author.family_name,
+                given_name=author.given_name,
+                initials=author.initials,
+                orcid=None if hide_orcid else author.orcid,
+                work=article.pmid,
+                year=article.year,
+                orgs=orgs,
+                affiliations=author.affiliations,
+                topics=topics,
+            ))
+    return mentions
+
+
+
+
+# --------------------------------------------------------------------------- evidence
+
+_NAME_POINTS = {IDENTICAL: 2.5, SAME_FIRST: 1.5, CONFIRMED: 0.5, INITIAL: 0.0}
+MERGE_BAR = 3.0
+"""Points a pair needs (plus the name's ambiguity) to merge."""
+ELSEWHERE = 1.0
+"""Points taken off a merge of two clusters seen at different institutions only."""
+
+
+@dataclass(slots=True)
+class _Stats:
+    """Corpus-wide weights of the evidence: how rare each topic, affiliation word and
+    co-author key is, and how many distinct names share a family or a first name."""
+
+    topic_idf: dict[str, float]
+    word_idf: dict[str, float]
+    author_weight: dict[str, float]
+    family_firsts: dict[str, int]
+    first_families: dict[str, int]
+    block_firsts: dict[str, int]
+    names: int
+
+    @classmethod
+    def of(cls, items: Sequence[_Item]) -> _Stats:
+        """Count over ``items`` and store each item's total topic and word weight."""
+        topic_df: dict[str, int] = defaultdict(int)
+        word_df: dict[str, int] = defaultdict(int)
+        author_df: dict[str, int] = defaultdict(int)
+        works: set[str] = set()
+        names: set[tuple[str, str]] = set()
+        for item in items:
+            work = item.mention.work
+            if work is None or work not in works:
+                if work is not None:
+                    works.add(work)
+                for topic in item.topics:
+                    topic_df[topic] += 1
+            for word in item.words:
+                word_df[word] += 1
+            author_df[item.block] += 1
+            if item.given.is_full:
+                names.add((item.family, _first(item.given)))
+        n_works, n_items = len(works) + 1, len(items) + 1
+        scale = math.log(n_works)
+        stats = cls(
+            {t: math.log(n_works / df) for t, df in topic_df.items()},
+            {w: math.log(n_items / df) for w, df in word_df.items()},
+            {k: max(math.log(n_works / df), 0.0) / scale for k, df in author_df.items()},
+            _count(f for f, _ in names), _count(g for _, g in names),
+            _count(f"{f}|{g[0]}" for f, g in names), max(len(names), 1),
+        )
+        for item in items:
+            item.topic_mass = sum(stats.topic_idf[t] for t in item.topics)
+            item.word_mass = sum(stats.word_idf[w] for w in item.words)
+        return stats
+
+    def ambiguity(self, a: _Item, b: _Item, level: int) -> float:
+        """How many other people the name may stand for, in points.
+
+        For a spelled-out first name, the expected number of other people with that
+        full name if family and first names combined at random (family name frequency
+        x first name frequency, both counted as distinct names); for initials, how many
+        spelled-out first names of the block the initial could stand for.
+        """
+        if level >= SAME_FIRST:
+            given = a.given if a.given.is_full else b.given
+            expected = self.family_firsts.get(a.family, 1) * self.first_families.get(_first(given), 1) / self.names
+            return math.log2(1.0 + 4.0 * expected)
+        return math.log2(1.0 + self.block_firsts.get(a.block, 0))
+
+
+def _count(keys: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys:
+        counts[key] += 1
+    return counts
+
+
+def _first(given: GivenName) -> str:
+    """The spelled-out first name, hyphenated parts glued."""
+    return (given.glued or given.tokens)[0]
+
+
+def _overlap(a: frozenset[str], b: frozenset[str], mass_a: float, mass_b: float,
+             idf: dict[str, float]) -> float:
+    """Jaccard overlap with every element weighted by its rarity (idf)."""
+    shared = a & b
+    if not shared:
+        return 0.0
+    common = sum(idf[x] for x in shared)
+    union = mass_a + mass_b - common
+    return common / union if union > 0 else 0.0
+
+
+def _score(a: _Item, b: _Item, level: int, stats: _Stats) -> tuple[float, tuple[str, ...]]:
+    """Points for two mentions being one person, and the evidence behind them."""
+    evidence = ["name"]
+    points = _NAME_POINTS[level]
+    if level == IDENTICAL and len(a.given.tokens) > 1:
+        points += 0.5
+    shared = a.coauthors & b.coauthors
+    if shared:
+        weight = stats.author_weight
+        effective = sum(weight[k] for k in shared) * min(1.0, 15 / min(a.team, b.team))
+        points += 1.5 * min(effective, 1.0) + min(max(effective - 1.0, 0.0), 2.0)
+        evidence.append("coauthors")
+    words = _overlap(a.words, b.words, a.word_mass, b.word_mass, stats.word_idf)
+    if a.orgs and b.orgs and not a.orgs.isdisjoint(b.orgs):
+        points += 1.0
+        evidence.append("affiliation")
+    elif words >= 0.5:
+        points += 0.5
+        evidence.append("affiliation")
+    topics = _overlap(a.topics, b.topics, a.topic_mass, b.topic_mass, stats.topic_idf)
+    if topics >= 0.15:
+        points += 1.0 if topics >= 0.3 else 0.5
+        evidence.append("topics")
+    ya, yb = a.mention.year, b.mention.year
+    if ya is not None and yb is not None:
+        gap = abs(ya - yb)
+        if gap <= 3:
+            points += 0.25
+            evidence.append("years")
+        elif gap >= 15:
+            points -= 0.5
+    return points - stats.ambiguity(a, b, level), tuple(evidence)
+
+
+def _confidence(margin: float) -> float:
+    """Probability-like confidence for a merge that cleared the bar by ``margin`` points."""
+    return round(1.0 / (1.0 + math.exp(-(margin + 1.0))), 3)
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+@dataclass(slots=True)
+class _Group:
+    """What a cluster holds that a merge must not contradict."""
+
+    members: list[int]
+    orcids: set[str]
+    local: dict[str, set[str]]
+    works: set[str]
+    names: set[GivenName]
+    orgs: set[str]
+    never: set[int] = field(default_factory=set)
+    frozen: bool = False
+
+
+class _Forest:
+    """Union-find over mentions with per-cluster constraints."""
+
+    def __init__(self, items: Sequence[_Item]):
+        self.parent = list(range(len(items)))
+        self.groups: list[_Group | None] = []
+        for item in items:
+            m = item.mention
+            self.groups.append(_Group(
+                [item.index],
+                {m.orcid} if m.orcid else set(),
+                {m.local_scope or "": {m.local_id}} if m.local_id else {},
+                {m.work} if m.work is not None else set(),
+                {item.given} if item.given.tokens else set(),
+                set(item.orgs),
+            ))
+        self._compatible: dict[tuple[GivenName, GivenName], bool] = {}
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def group(self, i: int) -> _Group:
+        group = self.groups[self.find(i)]
+        assert group is not None
+        return group
+
+    def conflict(self, ra: int, rb: int, soft: bool) -> bool:
+        """True when clusters ``ra`` and ``rb`` may not be one person. Hard evidence
+        (ORCID, local id) overrides names and shared papers; nothing overrides curation,
+        two ORCIDs or two local ids of one scope."""
+        a, b = self.groups[ra], self.groups[rb]
+        assert a is not None and b is not None
+        if a.frozen or b.frozen or len(a.orcids | b.orcids) > 1:
+            return True
+        for scope in a.local.keys() & b.local.keys():
+            if len(a.local[scope] | b.local[scope]) > 1:
+                return True
+        small, other = (a, rb) if len(a.never) <= len(b.never) else (b, ra)
+        if any(self.find(x) == other for x in small.never):
+            return True
+        if soft:
+            if not a.works.isdisjoint(b.works):
+                return True
+            return not all(self._names_fit(x, y) for x in a.names for y in b.names)
+        return False
+
+    def elsewhere(self, ra: int, rb: int) -> bool:
+        """True when both clusters name institutions and none in common."""
+        a, b = self.groups[ra], self.groups[rb]
+        assert a is not None and b is not None
+        return bool(a.orgs) and bool(b.orgs) and a.orgs.isdisjoint(b.orgs)
+
+    def _names_fit(self, x: GivenName, y: GivenName) -> bool:
+        key = (x, y)
+        fit = self._compatible.get(key)
+        if fit is None:
+            fit = self._compatible[key] = self._compatible[(y, x)] = names_compatible(x, y)
+        return fit
+
+    def union(self, ra: int, rb: int) -> int:
+        a, b = self.groups[ra], self.groups[rb]
+        assert a is not None and b is not None
+        if len(a.members) < len(b.members):
+            ra, rb, a, b = rb, ra, b, a
+        self.parent[rb] = ra
+        a.members.extend(b.members)
+        a.orcids |= b.orcids
+        for scope, ids in b.local.items():
+            a.local.setdefault(scope, set()).update(ids)
+        a.works |= b.works
+        a.names |= b.names
+        a.orgs |= b.orgs
+        a.never |= b.never
+        a.frozen = a.frozen or b.frozen
+        self.groups[rb] = None
+        return ra
+
+
+# --------------------------------------------------------------------------- clustering
+
+ALL_PAIRS_LIMIT = 40
+"""Blocks up to this size compare every pair; larger ones only pairs that share a
+co-author, an institution or a spelled-out given name (within a sliding window)."""
+WINDOW = 10
+
+_Link = tuple[float, tuple[str, ...]]
+
+
+def cluster_mentions(mentions: Sequence[Mention], curation: Curation | None = None) -> list[Cluster]:
+    """Group mentions into persons; every mention lands in exactly one cluster.
+
+    Clusters come sorted by their smallest mention id, links within a cluster by
+    mention id; the input order does not matter. Raises ValueError for repeated
+    mention ids or a curation that contradicts itself (a ``never`` pair or a ``split``
+    mention inside a ``merge`` group).
+    """
+    ordered = sorted(mentions, key=lambda m: m.id)
+    for first, second in zip(ordered, ordered[1:]):
+        if first.id == second.id:
+            raise ValueError(f"mention id {first.id!r} appears twice")
+    items = _prepare(ordered)
+    forest = _Forest(items)
+    links: dict[int, _Link] = {}
+    _apply_curation(forest, curation or Curation(), {m.id: i for i, m in enumerate(ordered)}, links)
+    _merge_on_identifiers(forest, items, links)
+    stats = _Stats.of(items)
+    edges = sorted(_edges(items, stats), key=lambda e: (-e[0], e[1], e[2]))
+    for margin, i, j, evidence in edges:
+        ra, rb = forest.find(i), forest.find(j)
+        if ra != rb:
+            if forest.conflict(ra, rb, soft=True):
+                continue
+            if "affiliation" not in evidence and forest.elsewhere(ra, rb):
+                margin -= ELSEWHERE
+                if margin < 0:
+                    continue
+            forest.union(ra, rb)
+        link = (_confidence(margin), evidence)
+        for k in (i, j):
+            if k not in links or links[k][0] < link[0]:
+                links[k] = link
+    return _clusters(forest, items, links)
+
+
+def _keep_link(links: dict[int, _Link], index: int, link: _Link) -> None:
+    if index not in links or links[index][0] < link[0]:
+        links[index] = link
+
+
+def _apply_curation(forest: _Forest, curation: Curation, index_of: dict[str, int],
+                    links: dict[int, _Link]) -> None:
+    """Forced merges, frozen singletons and never-pairs; ids not in the input are ignored."""
+    curated: _Link = (1.0, ("curation",))
+    never = [(index_of[a], index_of[b]) for a, b in curation.never if a in index_of and b in index_of]
+    split = {index_of[s] for s in curation.split if s in index_of}
+    for group in curation.merge:
+        present = sorted({index_of[m] for m in group if m in index_of})
+        if len(present) > 1 and split & set(present):
+            raise ValueError(f"curation both merges and splits {sorted(group)}")
+        for k in present:
+            root = forest.find(present[0])
+            other = forest.find(k)
+            if root != other:
+                forest.union(root, other)
+            if len(present) > 1:
+                _keep_link(links, k, curated)
+    for a, b in never:
+        if forest.find(a) == forest.find(b):
+            raise ValueError(f"curation merges a never pair: {forest.groups and a}, {b}")
+        forest.group(a).never.add(b)
+        forest.group(b).never.add(a)
+    for k in split:
+        forest.group(k).frozen = True
+        links[k] = curated
+
+
+def _merge_on_identifiers(forest: _Forest, items: Sequence[_Item], links: dict[int, _Link]) -> None:
+    """One ORCID, or one local id of one scope: one person (unless a hard conflict says not)."""
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for item in items:
+        m = item.mention
+        if m.orcid:
+            by_key[("orcid", m.orcid)].append(item.index)
+        if m.local_id:
+            by_key[("local-id", f"{m.local_scope or ''}\x1f{m.local_id}")].append(item.index)
+    for (kind, _), indexes in sorted(by_key.items()):
+        for k in indexes:
+            _keep_link(links, k, (1.0, (kind,)))
+        for k in indexes[1:]:
+            ra, rb = forest.find(indexes[0]), forest.find(k)
+            if ra != rb and not forest.conflict(ra, rb, soft=False):
+                forest.union(ra, rb)
+
+
+def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, int, tuple[str, ...]]]:
+    """Scored pairs that clear the bar, block by block."""
+    blocks: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        if item.given.tokens:
+            blocks[item.block].append(item)
+    for key in sorted(blocks):
+        for a, b in _pairs(blocks[key]):
+            if a.mention.work is not None and a.mention.work == b.mention.work:
+                continue
+            level = name_agreement(a.given, b.given)
+            if level == INCOMPATIBLE:
+                continue
+            points, evidence = _score(a, b, level, stats)
+            if points >= MERGE_BAR:
+                yield points - MERGE_BAR, a.index, b.index, evidence
+
+
+def _pairs(block: list[_Item]) -> Iterator[tuple[_Item, _Item]]:
+    """The pairs of a block worth scoring, each once, lower index first.
+
+    Mentions with a spelled-out first name are compared within their first name (a
+    hyphenated one is filed under both "ji" and "jihoon"); a mention with initials only
+    can merge on shared co-authors only, so it is paired with those it shares one with.
+    """
+    seen: set[tuple[int, int]] = set()
+    named: dict[str, list[_Item]] = defaultdict(list)
+    initials: list[_Item] = []
+    for item in block:
+        if item.given.is_full:
+            for first in dict.fromkeys((item.given.tokens[0], _first(item.given))):
+                named[first].append(item)
+        else:
+            initials.append(item)
+    for first in sorted(named):
+        group = named[first]
+        if len(group) <= ALL_PAIRS_LIMIT:
+            candidates: Iterable[tuple[_Item, _Item]] = (
+                (a, b) for x, a in enumerate(group) for b in group[x + 1:])
+        else:
+            candidates = _shared_pairs(group, lambda it: [
+                *("c" + k for k in it.coauthors), *("o" + o for o in it.orgs), "n" + " ".join(it.given.tokens)])
+        yield from _once(candidates, seen)
+    if initials:
+        initial_ids = {item.index for item in initials}
+        candidates = (pair for pair in _shared_pairs(block, lambda it: ["c" + k for k in it.coauthors])
+                      if pair[0].index in initial_ids or pair[1].index in initial_ids)
+        yield from _once(candidates, seen)
+
+
+def _shared_pairs(items: list[_Item], keys: Callable[[_Item], Iterable[str]]) -> Iterator[tuple[_Item, _Item]]:
+    """Pairs that share a key, each mention paired with the next WINDOW in time per key."""
+    postings: dict[str, list[_Item]] = defaultdict(list)
+    for item in sorted(items, key=lambda it: (it.mention.year or 0, it.index)):
+        for key in keys(item):
+            postings[key].append(item)
+    for key in sorted(postings):
+        posting = postings[key]
+        for x, a in enumerate(posting):
+            for b in posting[x + 1: x + 1 + WINDOW]:
+                yield a, b
+
+
+def _once(pairs: Iterable[tuple[_Item, _Item]], seen: set[tuple[int, int]]) -> Iterator[tuple[_Item, _Item]]:
+    for a, b in pairs:
+        if a.index > b.index:
+            a, b = b, a
+        key = (a.index, b.index)
+        if key not in seen:
+            seen.add(key)
+            yield a, b
+
+
+def _clusters(forest: _Forest, items: Sequence[_Item], links: dict[int, _Link]) -> list[Cluster]:
+    """The clusters, sorted by smallest mention id (ids are sorted, so by index)."""
+    out = []
+    for root, group in enumerate(forest.groups):
+        if group is None:
+            continue
+        members = sorted(group.members)
+        out.append((members[0], Cluster(tuple(_link(items[k], links.get(k), len(members)) for k in members))))
+    out.sort(key=lambda pair: pair[0])
+    return [cluster for _, cluster in out]
+
+
+def _link(item: _Item, link: _Link | None, size: int) -> MentionLink:
+    if link is None:  # a singleton, or joined through hard evidence only
+        m = item.mention
+        kind = "orcid" if m.orcid else "local-id" if m.local_id else "name"
+        link = (1.0, (kind,))
+    return MentionLink(item.mention.id, link[0], link[1])
+
+
+def baseline_clusters(mentions: Sequence[Mention]) -> list[Cluster]:
+    """The naive grouping by folded family name + first initial (a benchmark baseline)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for mention in mentions:
+        groups[block_key(mention)].append(mention.id)
+    clusters = sorted(sorted(ids) for ids in groups.values())
+    return [Cluster(tuple(MentionLink(i, 1.0, ("name",)) for i in ids)) for ids in clusters]
