@@ -279,22 +279,22 @@ class Store:
         """Change a derived graph (such as the resolution graph) by a difference, in one
         transaction with its provenance ``description`` (N-Triples lines about it).
 
-        A very large addition (a first build) goes through the bulk loader first.
+        A very large addition (a first build) goes through the bulk loader afterwards.
         """
         g = str(graph)
-        if len(add) > BULK_THRESHOLD:
-            data = "".join(f"{t} .\n" for t in add).encode("utf-8")
-            self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            add = set()
+        bulk = len(add) > BULK_THRESHOLD
         parts = [f"DELETE WHERE {{ GRAPH {self.provenance} {{ {g} ?p ?o }} }} ;",
                  f"DELETE WHERE {{ GRAPH {self.provenance} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;"]
         if remove:
             parts.append(f"DELETE DATA {{ GRAPH {g} {{ {' . '.join(map(str, remove))} }} }} ;")
-        if add:
+        if add and not bulk:
             parts.append(f"INSERT DATA {{ GRAPH {g} {{ {' . '.join(map(str, add))} }} }} ;")
         version = f"{self._meta} <{HG}storeVersion> {nt.lit(uuid.uuid4().hex)} ."
         parts.append(f"INSERT DATA {{ GRAPH {self.provenance} {{ {version} {' '.join(description)} }} }}")
         self.ox.update("\n".join(parts))
+        if bulk:
+            data = "".join(f"{t} .\n" for t in add).encode("utf-8")
+            self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def remove_mentions(self, mentions: Sequence[str]) -> None:
         """Take mentions of removed people out of the union, so that no output shows them."""

@@ -155,9 +155,16 @@ def _token_agreement(x: str, y: str) -> int:
     return 0
 
 
+def _nickname(x: str, y: str) -> bool:
+    """True when one spelled-out name shortens the other ("Phil" / "Philip")."""
+    short, long = (x, y) if len(x) < len(y) else (y, x)
+    return len(short) >= 3 and len(long) >= len(short) + 2 and long.startswith(short)
+
+
 def _tokens_agreement(a: tuple[str, ...], wa: int, b: tuple[str, ...], wb: int) -> int:
     first = _token_agreement(a[0], b[0])
-    if not first:
+    nickname = not first and len(a) > 1 and len(b) > 1 and _nickname(a[0], b[0])
+    if not first and not nickname:
         return INCOMPATIBLE
     if first == 2 and (len(a) < wb or len(b) < wa):
         return INCOMPATIBLE  # "Jean" is not "Jean-Pierre"
@@ -166,19 +173,21 @@ def _tokens_agreement(a: tuple[str, ...], wa: int, b: tuple[str, ...], wb: int) 
         if not _token_agreement(x, y):
             return INCOMPATIBLE
         confirmed = True
+    if a == b and any(len(t) > 1 for t in a):
+        return IDENTICAL
     if first == 2:
-        return IDENTICAL if a == b else SAME_FIRST
+        return SAME_FIRST
     return CONFIRMED if confirmed else INITIAL
 
 
 def name_agreement(a: GivenName, b: GivenName) -> int:
     """How well two given names agree, from INCOMPATIBLE (0) to IDENTICAL (4).
 
-    IDENTICAL: the same full given names; SAME_FIRST: the same full first name, a middle
-    name missing or abbreviated on one side; CONFIRMED: an initial confirmed by a second
-    token ("J A" / "John A"); INITIAL: a lone initial matches. A missing given name
-    agrees with nothing (0) but conflicts with nothing either (see
-    :func:`names_compatible`).
+    IDENTICAL: the same given names, at least one spelled out; SAME_FIRST: the same full
+    first name, a middle name missing or abbreviated on one side; CONFIRMED: an initial
+    or a shortened name confirmed by a second token ("J A" / "John A", "Phil L" /
+    "Philip L"); INITIAL: a lone initial matches. A missing given name agrees with
+    nothing (0) but conflicts with nothing either (see :func:`names_compatible`).
 
     >>> name_agreement(parse_given("John A"), parse_given("J A")), name_agreement(parse_given("John"), parse_given("James"))
     (2, 0)
@@ -222,34 +231,53 @@ class _Item:
     team: int = 0
     word_mass: float = 0.0
     topic_mass: float = 0.0
+    first: str = ""
+    name_id: int = 0
 
 
 _EMAIL = re.compile(r"\S+@\S+")
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
 
 
-def _affiliation_words(texts: Iterable[str]) -> frozenset[str]:
+def _affiliation_words(texts: Sequence[str], cache: dict[str, frozenset[str]]) -> frozenset[str]:
     """Folded words of three letters or more in the affiliation strings, emails dropped."""
-    return frozenset(w for text in texts for w in _WORD.findall(_EMAIL.sub(" ", fold(text))))
+    words: frozenset[str] = frozenset()
+    for text in texts:
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = frozenset(_WORD.findall(_EMAIL.sub(" ", fold(text))))
+        words = words | found if words else found
+    return words
 
 
 def _prepare(mentions: Sequence[Mention]) -> list[_Item]:
-    """Name keys and co-author keys of every mention, in the order given."""
+    """Name keys and co-author keys of every mention, in the order given. The co-author
+    keys of a mention are the blocks of everybody on its paper, its own included (one
+    set per paper)."""
     items = []
+    name_ids: dict[GivenName, int] = {}
+    words: dict[str, frozenset[str]] = {}
+    names: dict[tuple[str | None, str | None, str | None], tuple[str, GivenName, int]] = {}
     for index, mention in enumerate(mentions):
-        family, given = family_key(mention.family_name, mention.given_name)
-        name = parse_given(given, mention.initials if given or mention.family_name else None)
+        written = (mention.family_name, mention.given_name, mention.initials)
+        known = names.get(written)
+        if known is None:
+            family, given = family_key(mention.family_name, mention.given_name)
+            name = parse_given(given, mention.initials if given or mention.family_name else None)
+            known = names[written] = (family, name, name_ids.setdefault(name, len(name_ids)))
+        family, name, name_id = known
         items.append(_Item(index, mention, family, name, f"{family}|{name.initial}",
-                           orgs=frozenset(mention.orgs), words=_affiliation_words(mention.affiliations),
-                           topics=frozenset(mention.topics)))
+                           orgs=frozenset(mention.orgs), words=_affiliation_words(mention.affiliations, words),
+                           topics=frozenset(mention.topics),
+                           first=_first(name) if name.tokens else "", name_id=name_id))
     by_work: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
         if item.mention.work is not None:
             by_work[item.mention.work].append(item)
     for team in by_work.values():
-        keys = [item.block for item in team]
+        keys = frozenset(item.block for item in team)
         for item in team:
-            item.coauthors = frozenset(k for k in keys if k != item.block)
+            item.coauthors = keys
             item.team = len(team)
     return items
 
@@ -292,7 +320,7 @@ def mentions_from_articles(
 _NAME_POINTS = {IDENTICAL: 2.5, SAME_FIRST: 1.5, CONFIRMED: 0.5, INITIAL: 0.0}
 MERGE_BAR = 3.0
 """Points a pair needs (plus the name's ambiguity) to merge."""
-ELSEWHERE = 1.0
+ELSEWHERE = 0.5
 """Points taken off a merge of two clusters seen at different institutions only."""
 
 
@@ -331,31 +359,32 @@ class _Stats:
                 names.add((item.family, _first(item.given)))
         n_works, n_items = len(works) + 1, len(items) + 1
         scale = math.log(n_works)
+        family_firsts = _count(f for f, _ in names)
+        first_families = _count(g for _, g in names)
         stats = cls(
             {t: math.log(n_works / df) for t, df in topic_df.items()},
             {w: math.log(n_items / df) for w, df in word_df.items()},
             {k: max(math.log(n_works / df), 0.0) / scale for k, df in author_df.items()},
-            _count(f for f, _ in names), _count(g for _, g in names),
-            _count(f"{f}|{g[0]}" for f, g in names), max(len(names), 1),
+            family_firsts, first_families, _count(f"{f}|{g[0]}" for f, g in names), max(len(names), 1),
         )
         for item in items:
             item.topic_mass = sum(stats.topic_idf[t] for t in item.topics)
             item.word_mass = sum(stats.word_idf[w] for w in item.words)
         return stats
 
-    def ambiguity(self, a: _Item, b: _Item, level: int) -> float:
-        """How many other people the name may stand for, in points.
+    def ambiguity(self, family: str, block: str, first: str | None) -> float:
+        """How many other people a name may stand for, in points.
 
-        For a spelled-out first name, the expected number of other people with that
-        full name if family and first names combined at random (family name frequency
-        x first name frequency, both counted as distinct names); for initials, how many
-        spelled-out first names of the block the initial could stand for.
+        For a spelled-out ``first`` name: the expected number of other people with that
+        full name if family and first names combined at random (distinct first names of
+        the family x distinct family names of the first name / distinct names); for
+        initials (``first`` None): how many spelled-out first names of the block the
+        initial may stand for.
         """
-        if level >= SAME_FIRST:
-            given = a.given if a.given.is_full else b.given
-            expected = self.family_firsts.get(a.family, 1) * self.first_families.get(_first(given), 1) / self.names
+        if first is not None:
+            expected = self.family_firsts.get(family, 1) * self.first_families.get(first, 1) / self.names
             return math.log2(1.0 + 4.0 * expected)
-        return math.log2(1.0 + self.block_firsts.get(a.block, 0))
+        return math.log2(1.0 + self.block_firsts.get(block, 0))
 
 
 def _count(keys: Iterable[str]) -> dict[str, int]:
@@ -366,8 +395,9 @@ def _count(keys: Iterable[str]) -> dict[str, int]:
 
 
 def _first(given: GivenName) -> str:
-    """The spelled-out first name, hyphenated parts glued."""
-    return (given.glued or given.tokens)[0]
+    """The first spelled-out given name, hyphenated parts glued ("C Dirk" -> ``dirk``)."""
+    tokens = given.glued or given.tokens
+    return next((t for t in tokens if len(t) > 1), tokens[0])
 
 
 def _overlap(a: frozenset[str], b: frozenset[str], mass_a: float, mass_b: float,
@@ -381,38 +411,72 @@ def _overlap(a: frozenset[str], b: frozenset[str], mass_a: float, mass_b: float,
     return common / union if union > 0 else 0.0
 
 
-def _score(a: _Item, b: _Item, level: int, stats: _Stats) -> tuple[float, tuple[str, ...]]:
-    """Points for two mentions being one person, and the evidence behind them."""
-    evidence = ["name"]
-    points = _NAME_POINTS[level]
-    if level == IDENTICAL and len(a.given.tokens) > 1:
-        points += 0.5
-    shared = a.coauthors & b.coauthors
-    if shared:
-        weight = stats.author_weight
-        effective = sum(weight[k] for k in shared) * min(1.0, 15 / min(a.team, b.team))
-        points += 1.5 * min(effective, 1.0) + min(max(effective - 1.0, 0.0), 2.0)
-        evidence.append("coauthors")
-    words = _overlap(a.words, b.words, a.word_mass, b.word_mass, stats.word_idf)
-    if a.orgs and b.orgs and not a.orgs.isdisjoint(b.orgs):
-        points += 1.0
-        evidence.append("affiliation")
-    elif words >= 0.5:
-        points += 0.5
-        evidence.append("affiliation")
-    topics = _overlap(a.topics, b.topics, a.topic_mass, b.topic_mass, stats.topic_idf)
-    if topics >= 0.15:
-        points += 1.0 if topics >= 0.3 else 0.5
-        evidence.append("topics")
-    ya, yb = a.mention.year, b.mention.year
-    if ya is not None and yb is not None:
-        gap = abs(ya - yb)
-        if gap <= 3:
-            points += 0.25
-            evidence.append("years")
-        elif gap >= 15:
-            points -= 0.5
-    return points - stats.ambiguity(a, b, level), tuple(evidence)
+_EVIDENCE = ("name", "coauthors", "affiliation", "topics", "years")
+_COAUTHORS, _AFFILIATION, _TOPICS, _YEARS = 2, 4, 8, 16
+_EVIDENCE_TUPLES = tuple(
+    tuple(e for bit, e in enumerate(_EVIDENCE) if mask >> bit & 1) for mask in range(32)
+)
+
+
+class _Scorer:
+    """Scores pairs of mentions, caching what depends on the names only."""
+
+    def __init__(self, stats: _Stats):
+        self.stats = stats
+        self._levels: dict[tuple[int, int], int] = {}
+        self._ambiguity: dict[tuple[str, str, bool], float] = {}
+
+    def level(self, a: _Item, b: _Item) -> int:
+        key = (a.name_id, b.name_id) if a.name_id <= b.name_id else (b.name_id, a.name_id)
+        level = self._levels.get(key)
+        if level is None:
+            level = self._levels[key] = name_agreement(a.given, b.given)
+        return level
+
+    def ambiguity(self, a: _Item, b: _Item, level: int) -> float:
+        full = level >= SAME_FIRST
+        first = (a.first if len(a.first) > 1 else b.first) if full else ""
+        key = (a.block, first, full)
+        points = self._ambiguity.get(key)
+        if points is None:
+            points = self._ambiguity[key] = self.stats.ambiguity(a.family, a.block, first if full else None)
+        return points
+
+    def score(self, a: _Item, b: _Item, level: int) -> tuple[float, int]:
+        """Points for two mentions being one person, and the evidence (a bit mask)."""
+        stats = self.stats
+        mask = 1
+        points = _NAME_POINTS[level]
+        if level == IDENTICAL and len(a.given.tokens) > 1:
+            points += 0.5
+        shared = a.coauthors & b.coauthors
+        if len(shared) > 1:  # the block itself is always there
+            weight = stats.author_weight
+            effective = sum(weight[k] for k in shared) - weight[a.block]
+            team = a.team if a.team < b.team else b.team
+            if team > 15:
+                effective *= 15 / team
+            points += 1.5 * min(effective, 1.0) + min(max(effective - 1.0, 0.0), 2.0)
+            mask |= _COAUTHORS
+        if a.orgs and b.orgs and not a.orgs.isdisjoint(b.orgs):
+            points += 1.0
+            mask |= _AFFILIATION
+        elif _overlap(a.words, b.words, a.word_mass, b.word_mass, stats.word_idf) >= 0.5:
+            points += 0.5
+            mask |= _AFFILIATION
+        topics = _overlap(a.topics, b.topics, a.topic_mass, b.topic_mass, stats.topic_idf)
+        if topics >= 0.15:
+            points += 1.0 if topics >= 0.3 else 0.5
+            mask |= _TOPICS
+        ya, yb = a.mention.year, b.mention.year
+        if ya is not None and yb is not None:
+            gap = abs(ya - yb)
+            if gap <= 3:
+                points += 0.25
+                mask |= _YEARS
+            elif gap >= 15:
+                points -= 0.5
+        return points - self.ambiguity(a, b, level), mask
 
 
 def _confidence(margin: float) -> float:
@@ -441,19 +505,26 @@ class _Forest:
     """Union-find over mentions with per-cluster constraints."""
 
     def __init__(self, items: Sequence[_Item]):
+        self.items = items
         self.parent = list(range(len(items)))
-        self.groups: list[_Group | None] = []
-        for item in items:
+        self.groups: list[_Group | None] = [None] * len(items)
+        self._compatible: dict[tuple[GivenName, GivenName], bool] = {}
+
+    def _at(self, root: int) -> _Group:
+        """The constraints of the cluster rooted at ``root``, made on first use."""
+        group = self.groups[root]
+        if group is None:
+            item = self.items[root]
             m = item.mention
-            self.groups.append(_Group(
-                [item.index],
+            group = self.groups[root] = _Group(
+                [root],
                 {m.orcid} if m.orcid else set(),
                 {m.local_scope or "": {m.local_id}} if m.local_id else {},
                 {m.work} if m.work is not None else set(),
                 {item.given} if item.given.tokens else set(),
                 set(item.orgs),
-            ))
-        self._compatible: dict[tuple[GivenName, GivenName], bool] = {}
+            )
+        return group
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -463,16 +534,20 @@ class _Forest:
         return i
 
     def group(self, i: int) -> _Group:
-        group = self.groups[self.find(i)]
-        assert group is not None
-        return group
+        return self._at(self.find(i))
+
+    def members(self) -> Iterator[list[int]]:
+        """The mention indexes of every cluster."""
+        for root, parent in enumerate(self.parent):
+            if parent == root:
+                group = self.groups[root]
+                yield group.members if group is not None else [root]
 
     def conflict(self, ra: int, rb: int, soft: bool) -> bool:
         """True when clusters ``ra`` and ``rb`` may not be one person. Hard evidence
         (ORCID, local id) overrides names and shared papers; nothing overrides curation,
         two ORCIDs or two local ids of one scope."""
-        a, b = self.groups[ra], self.groups[rb]
-        assert a is not None and b is not None
+        a, b = self._at(ra), self._at(rb)
         if a.frozen or b.frozen or len(a.orcids | b.orcids) > 1:
             return True
         for scope in a.local.keys() & b.local.keys():
@@ -489,8 +564,7 @@ class _Forest:
 
     def elsewhere(self, ra: int, rb: int) -> bool:
         """True when both clusters name institutions and none in common."""
-        a, b = self.groups[ra], self.groups[rb]
-        assert a is not None and b is not None
+        a, b = self._at(ra), self._at(rb)
         return bool(a.orgs) and bool(b.orgs) and a.orgs.isdisjoint(b.orgs)
 
     def _names_fit(self, x: GivenName, y: GivenName) -> bool:
@@ -501,8 +575,7 @@ class _Forest:
         return fit
 
     def union(self, ra: int, rb: int) -> int:
-        a, b = self.groups[ra], self.groups[rb]
-        assert a is not None and b is not None
+        a, b = self._at(ra), self._at(rb)
         if len(a.members) < len(b.members):
             ra, rb, a, b = rb, ra, b, a
         self.parent[rb] = ra
@@ -521,10 +594,10 @@ class _Forest:
 
 # --------------------------------------------------------------------------- clustering
 
-ALL_PAIRS_LIMIT = 40
+ALL_PAIRS_LIMIT = 20
 """Blocks up to this size compare every pair; larger ones only pairs that share a
 co-author, an institution or a spelled-out given name (within a sliding window)."""
-WINDOW = 10
+WINDOW = 5
 
 _Link = tuple[float, tuple[str, ...]]
 
@@ -547,18 +620,19 @@ def cluster_mentions(mentions: Sequence[Mention], curation: Curation | None = No
     _apply_curation(forest, curation or Curation(), {m.id: i for i, m in enumerate(ordered)}, links)
     _merge_on_identifiers(forest, items, links)
     stats = _Stats.of(items)
-    edges = sorted(_edges(items, stats), key=lambda e: (-e[0], e[1], e[2]))
-    for margin, i, j, evidence in edges:
+    edges = sorted((-margin, i, j, evidence) for margin, i, j, evidence in _edges(items, stats))
+    for negative, i, j, evidence in edges:
+        margin = -negative
         ra, rb = forest.find(i), forest.find(j)
         if ra != rb:
             if forest.conflict(ra, rb, soft=True):
                 continue
-            if "affiliation" not in evidence and forest.elsewhere(ra, rb):
+            if not evidence & _AFFILIATION and forest.elsewhere(ra, rb):
                 margin -= ELSEWHERE
                 if margin < 0:
                     continue
             forest.union(ra, rb)
-        link = (_confidence(margin), evidence)
+        link = (_confidence(margin), _EVIDENCE_TUPLES[evidence])
         for k in (i, j):
             if k not in links or links[k][0] < link[0]:
                 links[k] = link
@@ -589,7 +663,8 @@ def _apply_curation(forest: _Forest, curation: Curation, index_of: dict[str, int
                 _keep_link(links, k, curated)
     for a, b in never:
         if forest.find(a) == forest.find(b):
-            raise ValueError(f"curation merges a never pair: {forest.groups and a}, {b}")
+            raise ValueError(f"curation merges a never pair: {forest.items[a].mention.id!r}, "
+                             f"{forest.items[b].mention.id!r}")
         forest.group(a).never.add(b)
         forest.group(b).never.add(a)
     for k in split:
@@ -615,8 +690,9 @@ def _merge_on_identifiers(forest: _Forest, items: Sequence[_Item], links: dict[i
                 forest.union(ra, rb)
 
 
-def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, int, tuple[str, ...]]]:
-    """Scored pairs that clear the bar, block by block."""
+def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, int, int]]:
+    """Scored pairs that clear the bar, block by block: (margin, i, j, evidence mask)."""
+    scorer = _Scorer(stats)
     blocks: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
         if item.given.tokens:
@@ -625,10 +701,10 @@ def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, 
         for a, b in _pairs(blocks[key]):
             if a.mention.work is not None and a.mention.work == b.mention.work:
                 continue
-            level = name_agreement(a.given, b.given)
+            level = scorer.level(a, b)
             if level == INCOMPATIBLE:
                 continue
-            points, evidence = _score(a, b, level, stats)
+            points, evidence = scorer.score(a, b, level)
             if points >= MERGE_BAR:
                 yield points - MERGE_BAR, a.index, b.index, evidence
 
@@ -637,32 +713,46 @@ def _pairs(block: list[_Item]) -> Iterator[tuple[_Item, _Item]]:
     """The pairs of a block worth scoring, each once, lower index first.
 
     Mentions with a spelled-out first name are compared within their first name (a
-    hyphenated one is filed under both "ji" and "jihoon"); a mention with initials only
-    can merge on shared co-authors only, so it is paired with those it shares one with.
+    hyphenated one is filed under both "ji" and "jihoon"): every pair of a small group,
+    pairs sharing a co-author, an institution or the whole given name in a large one. A
+    mention with initials only can merge on shared co-authors only, so it is paired with
+    those it shares one with.
     """
-    seen: set[tuple[int, int]] = set()
     named: dict[str, list[_Item]] = defaultdict(list)
+    twice: set[int] = set()
     initials: list[_Item] = []
     for item in block:
         if item.given.is_full:
-            for first in dict.fromkeys((item.given.tokens[0], _first(item.given))):
-                named[first].append(item)
+            named[item.given.tokens[0]].append(item)
+            if item.first != item.given.tokens[0]:
+                named[item.first].append(item)
+                twice.add(item.index)
         else:
             initials.append(item)
+    seen: set[tuple[int, int]] = set()
     for first in sorted(named):
         group = named[first]
         if len(group) <= ALL_PAIRS_LIMIT:
-            candidates: Iterable[tuple[_Item, _Item]] = (
-                (a, b) for x, a in enumerate(group) for b in group[x + 1:])
+            for x, a in enumerate(group):
+                for b in group[x + 1:]:
+                    if a.index in twice and b.index in twice:
+                        yield from _once(((a, b),), seen)
+                    else:
+                        yield (a, b) if a.index < b.index else (b, a)
         else:
-            candidates = _shared_pairs(group, lambda it: [
-                *("c" + k for k in it.coauthors), *("o" + o for o in it.orgs), "n" + " ".join(it.given.tokens)])
-        yield from _once(candidates, seen)
+            yield from _once(_shared_pairs(group, _group_keys), seen)
     if initials:
-        initial_ids = {item.index for item in initials}
-        candidates = (pair for pair in _shared_pairs(block, lambda it: ["c" + k for k in it.coauthors])
-                      if pair[0].index in initial_ids or pair[1].index in initial_ids)
-        yield from _once(candidates, seen)
+        yield from _once(_initial_pairs(block), seen)
+
+
+def _group_keys(item: _Item) -> Iterator[str]:
+    yield "n" + " ".join(item.given.tokens)
+    yield from ("o" + org for org in item.orgs)
+    yield from _coauthor_keys(item)
+
+
+def _coauthor_keys(item: _Item) -> Iterator[str]:
+    return ("c" + key for key in item.coauthors if key != item.block)
 
 
 def _shared_pairs(items: list[_Item], keys: Callable[[_Item], Iterable[str]]) -> Iterator[tuple[_Item, _Item]]:
@@ -678,6 +768,24 @@ def _shared_pairs(items: list[_Item], keys: Callable[[_Item], Iterable[str]]) ->
                 yield a, b
 
 
+def _initial_pairs(block: list[_Item]) -> Iterator[tuple[_Item, _Item]]:
+    """Each mention with initials only, paired with the WINDOW mentions before and after
+    it in time that share a co-author with it."""
+    postings: dict[str, list[_Item]] = defaultdict(list)
+    for item in sorted(block, key=lambda it: (it.mention.year or 0, it.index)):
+        for key in _coauthor_keys(item):
+            postings[key].append(item)
+    for key in sorted(postings):
+        posting = postings[key]
+        if len(posting) < 2 or all(it.given.is_full for it in posting):
+            continue
+        for x, a in enumerate(posting):
+            if not a.given.is_full:
+                for b in posting[max(0, x - WINDOW): x + 1 + WINDOW]:
+                    if b is not a:
+                        yield a, b
+
+
 def _once(pairs: Iterable[tuple[_Item, _Item]], seen: set[tuple[int, int]]) -> Iterator[tuple[_Item, _Item]]:
     for a, b in pairs:
         if a.index > b.index:
@@ -691,16 +799,14 @@ def _once(pairs: Iterable[tuple[_Item, _Item]], seen: set[tuple[int, int]]) -> I
 def _clusters(forest: _Forest, items: Sequence[_Item], links: dict[int, _Link]) -> list[Cluster]:
     """The clusters, sorted by smallest mention id (ids are sorted, so by index)."""
     out = []
-    for root, group in enumerate(forest.groups):
-        if group is None:
-            continue
-        members = sorted(group.members)
-        out.append((members[0], Cluster(tuple(_link(items[k], links.get(k), len(members)) for k in members))))
+    for members in forest.members():
+        members = sorted(members)
+        out.append((members[0], Cluster(tuple(_link(items[k], links.get(k)) for k in members))))
     out.sort(key=lambda pair: pair[0])
     return [cluster for _, cluster in out]
 
 
-def _link(item: _Item, link: _Link | None, size: int) -> MentionLink:
+def _link(item: _Item, link: _Link | None) -> MentionLink:
     if link is None:  # a singleton, or joined through hard evidence only
         m = item.mention
         kind = "orcid" if m.orcid else "local-id" if m.local_id else "name"

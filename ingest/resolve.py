@@ -19,6 +19,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,29 +53,50 @@ class ResolutionReport:
 
 
 def load_mentions(store: Store) -> list[Mention]:
-    """Every person mention in the store, with what resolution compares, in two queries."""
-    topics: dict[str, tuple[str, ...]] = defaultdict(tuple)
+    """Every person mention in the store, with what resolution compares, in four queries."""
+    topics: dict[str, tuple[str, ...]] = {}
     for row in store.select(load_query("work_topics")):
         topics[row["work"]] = tuple(sorted(set(row["topics"].split())))
+    fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in store.select(load_query("mention_fields")):
+        fields[row["mention"]][row["field"].removeprefix(HG)].append(row["value"])
+    institutions: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(load_query("mention_institutions")):
+        institutions[row["mention"]].add(row["institution"])
     mentions = []
     for row in store.select(load_query("mentions")):
-        year = row["year"]
-        orcid = row["orcid"]
+        known = fields.get(row["mention"], {})
+        first = partial(_first, known)
+        orcid = first("mentionOrcid")
         mentions.append(Mention(
             id=row["mention"],
-            family_name=row["family"],
-            given_name=row["given"],
-            initials=row["initials"],
+            family_name=first("mentionFamilyName"),
+            given_name=first("mentionGivenName"),
+            initials=first("mentionInitials"),
             orcid=orcid.rsplit("/", 1)[-1] if orcid else None,
-            local_id=row["localId"],
-            local_scope=row["scope"],
+            local_id=first("localId"),
+            local_scope=first("localScope"),
             work=row["work"],
-            year=int(year) if year not in (None, "") else None,
-            orgs=tuple(sorted(set((row["orgs"] or "").split()))),
-            affiliations=tuple(a for a in (row["affiliations"] or "").split("\x1f") if a),
+            year=int(row["year"]) if row["year"] else None,
+            orgs=tuple(sorted(institutions.get(row["mention"], ()))),
+            affiliations=tuple(known.get("affiliationText", ())),
             topics=topics.get(row["work"] or "", ()),
         ))
+    mentions.sort(key=lambda m: m.id)
     return mentions
+
+
+def _canonical_triples(path: Path) -> set[ox.Triple]:
+    """The triples of an N-Triples file in the store's canonical form (``"0.9000"^^xsd:decimal``
+    reads back as ``"0.9"``), so that they compare equal to what the store returns."""
+    scratch = ox.Store()
+    scratch.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in scratch}
+
+
+def _first(fields: dict[str, list[str]], name: str) -> str | None:
+    values = fields.get(name)
+    return values[0] if values else None
 
 
 def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionReport:
@@ -103,7 +125,7 @@ def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionR
             retired = _retired(previous, retired_before, clusters, keys, removed)
             for old_key, new_key in sorted(retired.items()):
                 builder.retired_person(old_key, new_key)
-        new = set(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
+        new = _canonical_triples(path)
     remove, add = old - new, new - old
     description = _description(store, len(mentions), len(clusters) - len(removed))
     store.update_derived(store.resolution, remove, add, description)
