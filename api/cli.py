@@ -238,7 +238,11 @@ def sources_remove(ctx: click.Context, source: str) -> None:
     if len(matches) != 1:
         found = "no source" if not matches else f"{len(matches)} sources"
         raise click.ClickException(f"{found} matches '{source}'; see 'hubgraph sources'")
+    from ingest.curation import read_curation
+    from ingest.resolve import resolve_store
+
     removed = store.remove_source(matches[0].graph)
+    resolve_store(store, read_curation(ctx.obj.curation))
     store.flush()
     click.echo(f"removed {removed.kind} {removed.name} ({removed.triples} triples)")
 

@@ -297,14 +297,16 @@ class Store:
             self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def remove_mentions(self, mentions: Sequence[str]) -> None:
-        """Take mentions of removed people out of the union, so that no output shows them."""
+        """Delete the mentions of removed people (and their memberships) from every source
+        graph and the union, so that no output shows them; resolution re-applies this after
+        every ingest, so they stay removed."""
         if not mentions:
             return
-        values = " ".join(nt.iri(m) for m in mentions)
-        u = str(self.union)
+        nodes = [*mentions, *(f"{m}/membership" for m in mentions)]
+        values = " ".join(nt.iri(m) for m in nodes)
         self.ox.update(
-            f"DELETE {{ GRAPH {u} {{ ?m ?p ?o }} }} WHERE {{ VALUES ?m {{ {values} }} GRAPH {u} {{ ?m ?p ?o }} }} ;"
-            f"DELETE {{ GRAPH {u} {{ ?s ?p ?m }} }} WHERE {{ VALUES ?m {{ {values} }} GRAPH {u} {{ ?s ?p ?m }} }}"
+            f"DELETE {{ GRAPH ?g {{ ?m ?p ?o }} }} WHERE {{ VALUES ?m {{ {values} }} GRAPH ?g {{ ?m ?p ?o }} }} ;"
+            f"DELETE {{ GRAPH ?g {{ ?s ?p ?m }} }} WHERE {{ VALUES ?m {{ {values} }} GRAPH ?g {{ ?s ?p ?m }} }}"
         )
 
     def graph_triples(self, graph: ox.NamedNode) -> set[ox.Triple]:

@@ -48,6 +48,7 @@ __all__ = [
     "family_key",
     "name_agreement",
     "names_compatible",
+    "mention_name",
     "block_key",
     "cluster_mentions",
     "baseline_clusters",
@@ -206,10 +207,21 @@ def names_compatible(a: GivenName, b: GivenName) -> bool:
     return not a.tokens or not b.tokens or name_agreement(a, b) > INCOMPATIBLE
 
 
-def block_key(mention: Mention) -> str:
-    """Folded family name + first initial: the block a mention is compared within."""
+def mention_name(mention: Mention) -> tuple[str, GivenName]:
+    """The family key and given name of a mention (initials used only without a given
+    name; a mononym keys by itself and has no given name)."""
     family, given = family_key(mention.family_name, mention.given_name)
-    return f"{family}|{parse_given(given, mention.initials).initial}"
+    return family, parse_given(given, mention.initials if given or mention.family_name else None)
+
+
+def block_key(mention: Mention) -> str:
+    """Folded family name + first initial: the block a mention is compared within.
+
+    >>> block_key(Mention("m1", family_name="Müller-Lüdenscheid", given_name="Jürgen"))
+    'mullerludenscheid|j'
+    """
+    family, given = mention_name(mention)
+    return f"{family}|{given.initial}"
 
 
 # --------------------------------------------------------------------------- mentions
@@ -262,8 +274,7 @@ def _prepare(mentions: Sequence[Mention]) -> list[_Item]:
         written = (mention.family_name, mention.given_name, mention.initials)
         known = names.get(written)
         if known is None:
-            family, given = family_key(mention.family_name, mention.given_name)
-            name = parse_given(given, mention.initials if given or mention.family_name else None)
+            family, name = mention_name(mention)
             known = names[written] = (family, name, name_ids.setdefault(name, len(name_ids)))
         family, name, name_id = known
         items.append(_Item(index, mention, family, name, f"{family}|{name.initial}",
@@ -317,11 +328,12 @@ def mentions_from_articles(
 
 # --------------------------------------------------------------------------- evidence
 
-_NAME_POINTS = {IDENTICAL: 2.5, SAME_FIRST: 1.5, CONFIRMED: 0.5, INITIAL: 0.0}
+_NAME_POINTS = {IDENTICAL: 2.5, SAME_FIRST: 2.0, CONFIRMED: 0.5, INITIAL: 0.0}
 MERGE_BAR = 3.0
 """Points a pair needs (plus the name's ambiguity) to merge."""
-ELSEWHERE = 0.5
-"""Points taken off a merge of two clusters seen at different institutions only."""
+ELSEWHERE = 1.0
+"""Most points taken off a merge of two clusters seen at different institutions only
+(no more than the name's ambiguity: someone with a rare name may move)."""
 
 
 @dataclass(slots=True)
@@ -364,12 +376,12 @@ class _Stats:
         stats = cls(
             {t: math.log(n_works / df) for t, df in topic_df.items()},
             {w: math.log(n_items / df) for w, df in word_df.items()},
-            {k: max(math.log(n_works / df), 0.0) / scale for k, df in author_df.items()},
+            {k: (max(math.log(n_works / df), 0.0) / scale) ** 2 for k, df in author_df.items()},
             family_firsts, first_families, _count(f"{f}|{g[0]}" for f, g in names), max(len(names), 1),
         )
         for item in items:
-            item.topic_mass = sum(stats.topic_idf[t] for t in item.topics)
-            item.word_mass = sum(stats.word_idf[w] for w in item.words)
+            item.topic_mass = math.fsum(stats.topic_idf[t] for t in item.topics)
+            item.word_mass = math.fsum(stats.word_idf[w] for w in item.words)
         return stats
 
     def ambiguity(self, family: str, block: str, first: str | None) -> float:
@@ -406,7 +418,7 @@ def _overlap(a: frozenset[str], b: frozenset[str], mass_a: float, mass_b: float,
     shared = a & b
     if not shared:
         return 0.0
-    common = sum(idf[x] for x in shared)
+    common = math.fsum(idf[x] for x in shared)  # fsum: the same whatever the set order
     union = mass_a + mass_b - common
     return common / union if union > 0 else 0.0
 
@@ -442,8 +454,9 @@ class _Scorer:
             points = self._ambiguity[key] = self.stats.ambiguity(a.family, a.block, first if full else None)
         return points
 
-    def score(self, a: _Item, b: _Item, level: int) -> tuple[float, int]:
-        """Points for two mentions being one person, and the evidence (a bit mask)."""
+    def score(self, a: _Item, b: _Item, level: int) -> tuple[float, int, float]:
+        """Points for two mentions being one person, the evidence (a bit mask) and the
+        name's ambiguity (already taken off the points)."""
         stats = self.stats
         mask = 1
         points = _NAME_POINTS[level]
@@ -452,7 +465,7 @@ class _Scorer:
         shared = a.coauthors & b.coauthors
         if len(shared) > 1:  # the block itself is always there
             weight = stats.author_weight
-            effective = sum(weight[k] for k in shared) - weight[a.block]
+            effective = math.fsum(weight[k] for k in shared) - weight[a.block]
             team = a.team if a.team < b.team else b.team
             if team > 15:
                 effective *= 15 / team
@@ -476,7 +489,8 @@ class _Scorer:
                 mask |= _YEARS
             elif gap >= 15:
                 points -= 0.5
-        return points - self.ambiguity(a, b, level), mask
+        ambiguity = self.ambiguity(a, b, level)
+        return points - ambiguity, mask, ambiguity
 
 
 def _confidence(margin: float) -> float:
@@ -620,15 +634,15 @@ def cluster_mentions(mentions: Sequence[Mention], curation: Curation | None = No
     _apply_curation(forest, curation or Curation(), {m.id: i for i, m in enumerate(ordered)}, links)
     _merge_on_identifiers(forest, items, links)
     stats = _Stats.of(items)
-    edges = sorted((-margin, i, j, evidence) for margin, i, j, evidence in _edges(items, stats))
-    for negative, i, j, evidence in edges:
+    edges = sorted((-margin, i, j, evidence, ambiguity) for margin, i, j, evidence, ambiguity in _edges(items, stats))
+    for negative, i, j, evidence, ambiguity in edges:
         margin = -negative
         ra, rb = forest.find(i), forest.find(j)
         if ra != rb:
             if forest.conflict(ra, rb, soft=True):
                 continue
             if not evidence & _AFFILIATION and forest.elsewhere(ra, rb):
-                margin -= ELSEWHERE
+                margin -= min(ELSEWHERE, ambiguity)
                 if margin < 0:
                     continue
             forest.union(ra, rb)
@@ -690,8 +704,9 @@ def _merge_on_identifiers(forest: _Forest, items: Sequence[_Item], links: dict[i
                 forest.union(ra, rb)
 
 
-def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, int, int]]:
-    """Scored pairs that clear the bar, block by block: (margin, i, j, evidence mask)."""
+def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, int, int, float]]:
+    """Scored pairs that clear the bar, block by block: (margin, i, j, evidence mask,
+    ambiguity of the name)."""
     scorer = _Scorer(stats)
     blocks: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
@@ -704,9 +719,9 @@ def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, 
             level = scorer.level(a, b)
             if level == INCOMPATIBLE:
                 continue
-            points, evidence = scorer.score(a, b, level)
+            points, evidence, ambiguity = scorer.score(a, b, level)
             if points >= MERGE_BAR:
-                yield points - MERGE_BAR, a.index, b.index, evidence
+                yield points - MERGE_BAR, a.index, b.index, evidence, ambiguity
 
 
 def _pairs(block: list[_Item]) -> Iterator[tuple[_Item, _Item]]:

@@ -13,7 +13,7 @@ from graph.model import (
 )
 from graph.queries import load_query
 from graph.store import Store
-from graph.uris import slug
+from graph.uris import department_slug, slug
 from ingest.affiliations import AffiliationResolver, OrgIndex, RorName, kind_from_name, normalise
 from ingest.mesh import read_mesh, tree_parent
 from ingest.mesh_labels import mesh_ui_for_label
@@ -167,7 +167,8 @@ class TablesConverter(Converter):
         with report.timings.stage("map"):
             orgs = self._organizations(tables, scope, builder)
             people = {row.id: row for row in tables.people}
-            affiliations = {row.id: self._person_orgs(row, orgs) for row in tables.people}
+            named = {(o.parent, department_slug(o.label)): o for o in orgs.values() if o.parent}
+            affiliations = {row.id: self._person_orgs(row, orgs, named) for row in tables.people}
             for row in tables.people:
                 builder.person_record(row, scope, affiliations[row.id])
             works = {row.id: builder.table_work(row, scope, _topic_uis(row.topics)) for row in tables.works}
@@ -197,11 +198,16 @@ class TablesConverter(Converter):
             refs[row.id] = ref
         return refs
 
-    def _person_orgs(self, row: TablePerson, orgs: dict[str, OrgRef]) -> tuple[OrgRef, ...]:
-        """The department and institution of a people-table row."""
+    def _person_orgs(self, row: TablePerson, orgs: dict[str, OrgRef],
+                     named: dict[tuple[str | None, str], OrgRef]) -> tuple[OrgRef, ...]:
+        """The department and institution of a people-table row (a department named by its
+        organizations.csv id, or by the name of a row under the person's institution)."""
         institution = self._institution(row.institution, orgs) if row.institution else None
+        by_name = named.get((institution.iri if institution else None, department_slug(row.department or "")))
         if row.department in orgs:
             department = orgs[row.department]
+        elif by_name is not None:
+            department = by_name
         elif row.department and institution is not None:
             key = institution.iri.removeprefix(self.store.minter.org(""))
             department = OrgRef(self.store.minter.department(key, row.department), row.department,
