@@ -109,7 +109,7 @@ def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionR
     clusters = cluster_mentions(mentions, curation)
     old = store.graph_triples(store.resolution)
     previous, retired_before = _previous_keys(old, store)
-    keys = _assign_keys(clusters, by_id, previous, set(retired_before))
+    keys = _assign_keys(clusters, by_id, previous)
     removed = {i for i, c in enumerate(clusters) if lists.matches_removal(_identifiers(c, keys[i], by_id), store.minter)}
     report = ResolutionReport(mentions=len(mentions))
     with tempfile.TemporaryDirectory(prefix="resolve-") as scratch:
@@ -158,10 +158,11 @@ def _previous_keys(old: set[ox.Triple], store: Store) -> tuple[dict[str, str], d
 
 
 def _assign_keys(clusters: Sequence[Cluster], by_id: dict[str, Mention],
-                 previous: dict[str, str], retired: set[str]) -> list[str]:
-    """A stable key per cluster; see the module docstring."""
+                 previous: dict[str, str]) -> list[str]:
+    """A stable key per cluster; see the module docstring. A new name key may revive a
+    retired one, so that undoing a merge gives the split-off person its old IRI back."""
     keys: list[str | None] = [None] * len(clusters)
-    taken: set[str] = set(retired)
+    taken: set[str] = set()
     order = sorted(range(len(clusters)), key=lambda i: (-len(clusters[i].mentions),
                                                           min(m.mention for m in clusters[i].mentions)))
     for i in order:  # identifier keys first: they cannot collide
