@@ -17,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import quote
 from dataclasses import dataclass
 
 from graph.namespaces import MESH
 
-__all__ = ["DEFAULT_BASE", "Minter", "slug", "fold", "department_slug"]
+__all__ = ["DEFAULT_BASE", "Minter", "slug", "fold", "department_slug", "local_key"]
 
 DEFAULT_BASE = "http://127.0.0.1:8000/id/"
 
@@ -44,6 +45,15 @@ def slug(text: str, limit: int = 80) -> str:
         return words or "x"
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     return f"{words[:limit].rstrip('-')}-{digest}"
+
+
+def local_key(local_id: str) -> str:
+    """An institution's id as an IRI segment, case and all ("P-12" and "p-12" stay apart).
+
+    >>> local_key("P-12"), local_key("W 1/a")
+    ('P-12', 'W%201%2Fa')
+    """
+    return quote(local_id, safe="-._~")
 
 
 _DEPARTMENT_WORDS = re.compile(r"\b(department|dept|of|the|for)\b")
@@ -97,11 +107,11 @@ class Minter:
 
     def record(self, scope: str, local_id: str) -> str:
         """A row of an institution's people table."""
-        return f"{self.base}record/{slug(scope)}/{slug(local_id)}"
+        return f"{self.base}record/{slug(scope)}/{local_key(local_id)}"
 
     def local(self, kind: str, scope: str, local_id: str) -> str:
         """An entity known only by an institution's local id (paper, organisation)."""
-        return f"{self.base}{kind}/local-{slug(scope)}-{slug(local_id)}"
+        return f"{self.base}{kind}/local-{slug(scope)}-{local_key(local_id)}"
 
     def journal(self, nlm_id: str | None, issn: str | None, title: str) -> str:
         if nlm_id:

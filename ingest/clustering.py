@@ -43,6 +43,11 @@ from graph.uris import fold
 from ingest.affiliations import AffiliationResolver
 
 __all__ = [
+    "INCOMPATIBLE",
+    "INITIAL",
+    "CONFIRMED",
+    "SAME_FIRST",
+    "IDENTICAL",
     "GivenName",
     "parse_given",
     "family_key",
@@ -61,6 +66,7 @@ _PARTICLES = frozenset(
     "van von de der den del della dei di da dos das du la le ten ter vander vanden zu".split()
 )
 _SPLIT_GIVEN = re.compile(r"[.\-‐‑–]+")
+_HYPHEN = re.compile(r"[\-‐‑–]")
 _NON_LETTER = re.compile(r"[^a-z]+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _VOWELS = frozenset("aeiouy")
@@ -114,14 +120,14 @@ def parse_given(given: str | None, initials: str | None = None) -> GivenName:
     glued: list[str] = []
     width = 0
     for word in given.split():
-        hyphenated = [t for t in _SPLIT_GIVEN.split(word) if t]
-        parts = [t for part in hyphenated for t in _word_tokens(part)]
+        parts = [t for part in _SPLIT_GIVEN.split(word) if part for t in _word_tokens(part)]
         if not parts:
             continue
+        hyphenated = len(parts) > 1 and _HYPHEN.search(word) is not None
         if not tokens:
-            width = len(parts) if len(hyphenated) > 1 else 1
+            width = len(parts) if hyphenated else 1
         tokens.extend(parts)
-        if len(hyphenated) > 1 and all(len(p) > 1 for p in parts):
+        if hyphenated and all(len(p) > 1 for p in parts):
             glued.append("".join(parts))
         else:
             glued.extend(parts)

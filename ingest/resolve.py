@@ -30,7 +30,7 @@ from graph.model import Cluster, Mention
 from graph.namespaces import HG, OWL, PROV, RDF
 from graph.queries import load_query
 from graph.store import Store
-from graph.uris import slug
+from graph.uris import local_key, slug
 from ingest.clustering import cluster_mentions
 from ingest.curation import PeopleLists
 
@@ -168,7 +168,7 @@ def _assign_keys(clusters: Sequence[Cluster], by_id: dict[str, Mention],
     for i in order:  # identifier keys first: they cannot collide
         members = [by_id[m.mention] for m in clusters[i].mentions]
         orcids = sorted({m.orcid for m in members if m.orcid})
-        local = sorted(f"{slug(m.local_scope or 'local')}-{slug(m.local_id)}" for m in members if m.local_id)
+        local = sorted(f"{slug(m.local_scope or 'local')}-{local_key(m.local_id)}" for m in members if m.local_id)
         if orcids:
             keys[i] = f"orcid-{orcids[0]}"
         elif local:
