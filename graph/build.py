@@ -82,12 +82,13 @@ class GraphBuilder:
         self._seen: set[str] = set()
         self.triples = 0
 
-    def _emit(self, lines: list[str]) -> None:
+    def emit(self, lines: list[str]) -> None:
+        """Write N-Triples lines (each ending in " .\\n") to the graph."""
         self.triples += len(lines)
         self._out.write("".join(lines))
 
-    def _first(self, key: str) -> bool:
-        """True the first time ``key`` is described in this graph."""
+    def first(self, key: str) -> bool:
+        """True the first time ``key`` is described in this graph (describe shared entities once)."""
         if key in self._seen:
             return False
         self._seen.add(key)
@@ -126,7 +127,7 @@ class GraphBuilder:
         if art.journal_title:
             j = nt.iri(m.journal(art.nlm_journal_id, art.issn, art.journal_title))
             add(f"{p} <{VIVO}hasPublicationVenue> {j} .\n")
-            if self._first(j):
+            if self.first(j):
                 jt = nt.lit(art.journal_title)
                 add(f"{j} {A} <{BIBO}Journal> .\n")
                 add(f"{j} {LABEL} {jt} .\n")
@@ -141,13 +142,13 @@ class GraphBuilder:
             if ptype.ui and _DESCRIPTOR_UI.match(ptype.ui):
                 t = nt.iri(m.mesh(ptype.ui))
                 add(f"{p} <{DCTERMS}type> {t} .\n")
-                if self._first("label " + t):
+                if self.first("label " + t):
                     add(f"{t} {LABEL} {nt.lit(ptype.label)} .\n")
         self._mesh_headings(p, art, lines)
         for grant in art.grants:
             self._grant(p, grant.grant_id, grant.agency, lines)
         self._authorships(p, art.pmid, authors, lines)
-        self._emit(lines)
+        self.emit(lines)
 
     def _mesh_headings(self, p: str, art: Article, lines: list[str]) -> None:
         add = lines.append
@@ -161,7 +162,7 @@ class GraphBuilder:
             add(f"{h} {A} <{HG}MeshHeading> .\n")
             add(f"{h} <{HG}descriptor> {d} .\n")
             add(f"{h} <{HG}majorTopic> {nt.boolean(heading.major)} .\n")
-            if self._first("concept " + d):
+            if self.first("concept " + d):
                 self._concept_lines(d, heading.ui, heading.label, lines)
             for q in heading.qualifiers:
                 if not (q.ui and _DESCRIPTOR_UI.match(q.ui)):
@@ -170,7 +171,7 @@ class GraphBuilder:
                 add(f"{h} <{HG}qualifier> {qi} .\n")
                 if q.major:
                     add(f"{h} <{HG}majorQualifier> {qi} .\n")
-                if self._first("label " + qi):
+                if self.first("label " + qi):
                     add(f"{qi} {LABEL} {nt.lit(q.label)} .\n")
 
     def _concept_lines(self, d: str, ui: str, label: str, lines: list[str]) -> None:
@@ -184,7 +185,7 @@ class GraphBuilder:
     def _grant(self, p: str, grant_id: str, agency: str | None, lines: list[str]) -> None:
         g = nt.iri(self.minter.grant(grant_id, agency))
         lines.append(f"{p} <{VIVO}informationResourceSupportedBy> {g} .\n")
-        if not self._first(g):
+        if not self.first(g):
             return
         lines.append(f"{g} {A} <{VIVO}Grant> .\n")
         lines.append(f"{g} {LABEL} {nt.lit(grant_id)} .\n")
@@ -192,7 +193,7 @@ class GraphBuilder:
         if agency:
             funder = OrgRef(self.minter.org("funder-" + slug(agency)), agency, "funder")
             lines.append(f"{g} <{VIVO}assignedBy> {nt.iri(funder.iri)} .\n")
-            self._org_lines(funder, lines)
+            self.org_lines(funder, lines)
 
     def _authorships(
         self, p: str, pmid: str, authors: Iterable[ResolvedAuthor], lines: list[str]
@@ -212,19 +213,24 @@ class GraphBuilder:
                 add(f"{a} {LABEL} {nt.lit(mention.collective_name or '')} .\n")
                 continue
             add(f"{a} {A} <{VIVO}Authorship> .\n")
-            self._mention_names(a, mention.family_name, mention.given_name, mention.initials,
+            self.mention(a, mention.family_name, mention.given_name, mention.initials,
                                 mention.orcid, lines)
             for text in mention.affiliations:
                 add(f"{a} <{HG}affiliationText> {nt.lit(text)} .\n")
             for org in author.orgs:
                 add(f"{a} <{HG}affiliation> {nt.iri(org.iri)} .\n")
-                self._org_lines(org, lines)
+                self.org_lines(org, lines)
 
-    def _mention_names(
+    def mention(
         self, m: str, family: str | None, given: str | None, initials: str | None,
         orcid: str | None, lines: list[str],
     ) -> None:
-        """The name (and ORCID) a source gives for a person, for identity resolution."""
+        """A person mention: the name (and ORCID) a source gives, for identity resolution.
+
+        Every source that names people writes its mention nodes with this, so that
+        resolution finds them (class hg:PersonMention) and links them to persons.
+        """
+        lines.append(f"{m} {A} <{HG}PersonMention> .\n")
         written = " ".join(part for part in (family or given, initials) if part)
         if written:
             lines.append(f"{m} <{HG}nameAsWritten> {nt.lit(written)} .\n")
@@ -242,13 +248,13 @@ class GraphBuilder:
     def table_organization(self, org: OrgRef, local_id: str, scope: str) -> None:
         """An organisation row of an institution's tables, with its local id."""
         lines: list[str] = []
-        self._org_lines(org, lines)
+        self.org_lines(org, lines)
         o = nt.iri(org.iri)
         if not org.describe and org.parent:
             lines.append(f"{o} {SUB_ORG_OF} {nt.iri(org.parent)} .\n")
         lines.append(f"{o} <{HG}localId> {nt.lit(local_id)} .\n")
         lines.append(f"{o} <{HG}localScope> {nt.lit(scope)} .\n")
-        self._emit(lines)
+        self.emit(lines)
 
     def person_record(self, row: TablePerson, scope: str, orgs: tuple[OrgRef, ...]) -> None:
         """A people-table row: a person mention with the institution's id, affiliations and
@@ -259,10 +265,10 @@ class GraphBuilder:
             f"{r} <{HG}localId> {nt.lit(row.id)} .\n",
             f"{r} <{HG}localScope> {nt.lit(scope)} .\n",
         ]
-        self._mention_names(r, row.family_name, row.given_name, None, row.orcid, lines)
+        self.mention(r, row.family_name, row.given_name, None, row.orcid, lines)
         for org in orgs:
             lines.append(f"{r} <{HG}affiliation> {nt.iri(org.iri)} .\n")
-            self._org_lines(org, lines)
+            self.org_lines(org, lines)
         if orgs:
             m = nt.iri(self.minter.record(scope, row.id) + "/membership")
             lines += [
@@ -273,7 +279,7 @@ class GraphBuilder:
             if row.role:
                 role = nt.iri(self.minter.role(row.role))
                 lines.append(f"{m} <{ORG}role> {role} .\n")
-                if self._first(role):
+                if self.first(role):
                     lines.append(f"{role} {A} <{ORG}Role> .\n")
                     lines.append(f"{role} {LABEL} {nt.lit(row.role)} .\n")
             if row.position:
@@ -282,7 +288,7 @@ class GraphBuilder:
                 lines.append(f"{m} <{SCHEMA}startDate> {_date_literal(row.start)} .\n")
             if row.end:
                 lines.append(f"{m} <{SCHEMA}endDate> {_date_literal(row.end)} .\n")
-        self._emit(lines)
+        self.emit(lines)
         if row.email and self._private is not None:
             self._private.write(f"{r} <{FOAF}mbox> {nt.iri('mailto:' + row.email)} .\n")
 
@@ -310,7 +316,7 @@ class GraphBuilder:
             lines.append(f"{p} <{VIVO}freetextKeyword> {nt.lit(keyword)} .\n")
         for ui in topic_uis:
             lines.append(f"{p} <{VIVO}hasSubjectArea> {nt.iri(MESH + ui)} .\n")
-        self._emit(lines)
+        self.emit(lines)
         return iri
 
     def table_authorship(self, work_iri: str, row: TableAuthorship, rank: int, person: TablePerson,
@@ -326,10 +332,10 @@ class GraphBuilder:
             f"{a} <{HG}localId> {nt.lit(person.id)} .\n",
             f"{a} <{HG}localScope> {nt.lit(scope)} .\n",
         ]
-        self._mention_names(a, person.family_name, person.given_name, None, person.orcid, lines)
+        self.mention(a, person.family_name, person.given_name, None, person.orcid, lines)
         for org in orgs:
             lines.append(f"{a} <{HG}affiliation> {nt.iri(org.iri)} .\n")
-        self._emit(lines)
+        self.emit(lines)
 
     # -- resolved people ----------------------------------------------------------
 
@@ -357,7 +363,7 @@ class GraphBuilder:
             lines.append(f"{person} <{HG}localId> {nt.lit(local_id)} .\n")
         if opted_out:
             lines.append(f"{person} <{HG}optedOut> {nt.boolean(True)} .\n")
-        self._emit(lines)
+        self.emit(lines)
 
     def mention_link(self, mention: str, person_key: str, confidence: float,
                      evidence: Iterable[str], authorship: bool) -> None:
@@ -372,16 +378,16 @@ class GraphBuilder:
             lines.append(f"{m} {RELATES} {person} .\n")
             lines.append(f"{person} {RELATED_BY} {m} .\n")
         lines.extend(f"{m} <{HG}resolutionEvidence> {nt.lit(e)} .\n" for e in evidence)
-        self._emit(lines)
+        self.emit(lines)
 
     def retired_person(self, old_key: str, new_key: str) -> None:
         """A person IRI that resolution retired, pointing at the person that replaced it."""
         old, new = nt.iri(self.minter.person(old_key)), nt.iri(self.minter.person(new_key))
-        self._emit([f"{old} {SAME_AS} {new} .\n", f"{old} <{DCTERMS}isReplacedBy> {new} .\n"])
+        self.emit([f"{old} {SAME_AS} {new} .\n", f"{old} <{DCTERMS}isReplacedBy> {new} .\n"])
 
-    def _org_lines(self, org: OrgRef, lines: list[str]) -> None:
+    def org_lines(self, org: OrgRef, lines: list[str]) -> None:
         o = nt.iri(org.iri)
-        if not org.describe or not self._first(o):
+        if not org.describe or not self.first(o):
             return
         lines.append(f"{o} {A} {FOAF_ORG} .\n")
         lines.append(f"{o} {A} {ORG_KIND_CLASSES.get(org.kind, ORG_KIND_CLASSES['institution'])} .\n")
@@ -392,9 +398,9 @@ class GraphBuilder:
     def affiliation_match(self, match: AffiliationMatch) -> None:
         """Record how an institution name was matched, with its confidence."""
         n = nt.iri(self.minter.affiliation_match(match.text))
-        if not self._first(n):
+        if not self.first(n):
             return
-        self._emit([
+        self.emit([
             f"{n} {A} <{HG}AffiliationMatch> .\n",
             f"{n} <{HG}matchedText> {nt.lit(match.text)} .\n",
             f"{n} <{HG}matchedOrganization> {nt.iri(match.org_iri)} .\n",
@@ -409,7 +415,7 @@ class GraphBuilder:
         if not _DESCRIPTOR_UI.match(desc.ui):
             return
         d = nt.iri(MESH + desc.ui)
-        self._first("concept " + d)
+        self.first("concept " + d)
         lines: list[str] = []
         self._concept_lines(d, desc.ui, desc.label, lines)
         for tree in desc.tree_numbers:
@@ -421,7 +427,7 @@ class GraphBuilder:
             lines.append(f"{d} {ALT_LABEL} {nt.lit(synonym)} .\n")
         if desc.scope_note:
             lines.append(f"{d} <{SKOS}scopeNote> {nt.lit(desc.scope_note)} .\n")
-        self._emit(lines)
+        self.emit(lines)
 
     # -- ROR --------------------------------------------------------------------
 
@@ -429,7 +435,7 @@ class GraphBuilder:
         """A ROR organisation with names, types, location and relationships."""
         m = self.minter
         o = nt.iri(m.ror_org(rec.ror_id))
-        self._first(o)
+        self.first(o)
         name = nt.lit(rec.name)
         lines = [
             f"{o} {A} {FOAF_ORG} .\n",
@@ -478,7 +484,7 @@ class GraphBuilder:
                 add(f"{other} {SUB_ORG_OF} {o} .\n")
             elif rel.kind in rel_pred:
                 add(f"{o} {rel_pred[rel.kind]} {other} .\n")
-        self._emit(lines)
+        self.emit(lines)
 
     def _location(
         self, o: str, geonames_id: str | None, city: str | None, country: str | None,
@@ -488,7 +494,7 @@ class GraphBuilder:
             return
         place = nt.iri(f"{GEONAMES}{geonames_id}/")
         lines.append(f"{o} <{SCHEMA}location> {place} .\n")
-        if not self._first(place):
+        if not self.first(place):
             return
         lines.append(f"{place} {A} <{SCHEMA}Place> .\n")
         if city:

@@ -246,6 +246,7 @@ class _Item:
     words: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
     coauthors: frozenset[str] = frozenset()
+    team_names: dict[str, tuple[int, ...]] = field(default_factory=dict)
     team: int = 0
     word_mass: float = 0.0
     topic_mass: float = 0.0
@@ -292,9 +293,14 @@ def _prepare(mentions: Sequence[Mention]) -> list[_Item]:
         if item.mention.work is not None:
             by_work[item.mention.work].append(item)
     for team in by_work.values():
-        keys = frozenset(item.block for item in team)
+        names: dict[str, list[int]] = defaultdict(list)
+        for item in team:
+            names[item.block].append(item.name_id)
+        keys = frozenset(names)
+        team_names = {k: tuple(v) for k, v in names.items()}
         for item in team:
             item.coauthors = keys
+            item.team_names = team_names
             item.team = len(team)
     return items
 
@@ -349,11 +355,13 @@ class _Stats:
 
     topic_idf: dict[str, float]
     word_idf: dict[str, float]
-    author_weight: dict[str, float]
+    author_weight: dict[str, int]
+    author_df: dict[str, int]
     family_firsts: dict[str, int]
     first_families: dict[str, int]
     block_firsts: dict[str, int]
     names: int
+    works: int
 
     @classmethod
     def of(cls, items: Sequence[_Item]) -> _Stats:
@@ -382,8 +390,10 @@ class _Stats:
         stats = cls(
             {t: math.log(n_works / df) for t, df in topic_df.items()},
             {w: math.log(n_items / df) for w, df in word_df.items()},
-            {k: (max(math.log(n_works / df), 0.0) / scale) ** 2 for k, df in author_df.items()},
+            {k: round(_FIXED * (max(math.log(n_works / df), 0.0) / scale) ** 2) for k, df in author_df.items()},
+            author_df,
             family_firsts, first_families, _count(f"{f}|{g[0]}" for f, g in names), max(len(names), 1),
+            n_works,
         )
         for item in items:
             item.topic_mass = math.fsum(stats.topic_idf[t] for t in item.topics)
@@ -429,6 +439,8 @@ def _overlap(a: frozenset[str], b: frozenset[str], mass_a: float, mass_b: float,
     return common / union if union > 0 else 0.0
 
 
+_FIXED = 1 << 30
+"""Co-author weights are kept as integers in units of 1/_FIXED."""
 _EVIDENCE = ("name", "coauthors", "affiliation", "topics", "years")
 _COAUTHORS, _AFFILIATION, _TOPICS, _YEARS = 2, 4, 8, 16
 _EVIDENCE_TUPLES = tuple(
@@ -439,16 +451,21 @@ _EVIDENCE_TUPLES = tuple(
 class _Scorer:
     """Scores pairs of mentions, caching what depends on the names only."""
 
-    def __init__(self, stats: _Stats):
+    def __init__(self, stats: _Stats, items: Sequence[_Item]):
         self.stats = stats
+        self._names = {item.name_id: item.given for item in items}
         self._levels: dict[tuple[int, int], int] = {}
         self._ambiguity: dict[tuple[str, str, bool], float] = {}
 
     def level(self, a: _Item, b: _Item) -> int:
-        key = (a.name_id, b.name_id) if a.name_id <= b.name_id else (b.name_id, a.name_id)
+        return self._level(a.name_id, b.name_id)
+
+    def _level(self, x: int, y: int) -> int:
+        key = (x, y) if x <= y else (y, x)
         level = self._levels.get(key)
         if level is None:
-            level = self._levels[key] = name_agreement(a.given, b.given)
+            gx, gy = self._names[x], self._names[y]
+            level = self._levels[key] = name_agreement(gx, gy) or (-1 if names_compatible(gx, gy) else 0)
         return level
 
     def ambiguity(self, a: _Item, b: _Item, level: int) -> float:
@@ -460,6 +477,60 @@ class _Scorer:
             points = self._ambiguity[key] = self.stats.ambiguity(a.family, a.block, first if full else None)
         return points
 
+    def coauthors(self, a: _Item, b: _Item, shared: frozenset[str]) -> float:
+        """Shared co-authors weighed by rarity; a co-author key counts only when the given
+        names behind it agree ("Wang Zeyou" and "Wang Zhong Quan" are both "wang|z")."""
+        weight = self.stats.author_weight
+        names_a, names_b = a.team_names, b.team_names
+        total = 0  # fixed point: an integer sum is the same in any set order
+        for key in shared:
+            if key != a.block:
+                xs, ys = names_a[key], names_b[key]
+                if xs[0] == ys[0] or any(self._level(x, y) for x in xs for y in ys):
+                    total += weight[key]
+        return total / _FIXED
+
+    def profile_score(self, small: _Profile, large: _Profile, block: str) -> tuple[float, int]:
+        """Points for a small cluster being the person of a larger one, from what all
+        their mentions say (the small-cluster pass), and the evidence (a bit mask)."""
+        stats = self.stats
+        level = max(self._level(x, y) for x in small.names for y in large.names)
+        if level <= INCOMPATIBLE:
+            return -math.inf, 0
+        mask = 1
+        points = _NAME_POINTS[level]
+        first = next((f for f in sorted(small.firsts | large.firsts) if len(f) > 1), None)
+        ambiguity = stats.ambiguity(block.partition("|")[0], block, first if level >= SAME_FIRST else None)
+        chance = math.log(stats.works)
+        effective = 0.0
+        for key, names in small.coauthors.items():
+            theirs = large.coauthors.get(key)
+            if theirs and any(self._level(x, y) for x in names for y in theirs):
+                # how surprising it is to find this co-author among that many papers
+                expected = large.works * stats.author_df.get(key, 1) / stats.works
+                effective += (max(-math.log(min(expected, 1.0)), 0.0) / chance) ** 2
+        if effective > 0:
+            points += 1.5 * min(effective, 1.0) + min(max(effective - 1.0, 0.0), 2.0)
+            mask |= _COAUTHORS
+        if small.orgs and large.orgs:
+            if small.orgs & large.orgs:
+                points += 1.0
+                mask |= _AFFILIATION
+            else:
+                points -= min(ELSEWHERE, ambiguity)
+        if small.topics and large.topics:
+            mass = math.fsum(stats.topic_idf[t] for t in small.topics)
+            if mass > 0 and math.fsum(stats.topic_idf[t] for t in small.topics & large.topics) >= 0.5 * mass:
+                points += 0.5
+                mask |= _TOPICS
+        if small.years and large.years:
+            if large.years[0] - 3 <= small.years[0] and small.years[1] <= large.years[1] + 3:
+                points += 0.25
+                mask |= _YEARS
+            elif small.years[1] < large.years[0] - 15 or small.years[0] > large.years[1] + 15:
+                points -= 0.5
+        return points - ambiguity, mask
+
     def score(self, a: _Item, b: _Item, level: int) -> tuple[float, int, float]:
         """Points for two mentions being one person, the evidence (a bit mask) and the
         name's ambiguity (already taken off the points)."""
@@ -470,8 +541,7 @@ class _Scorer:
             points += 0.5
         shared = a.coauthors & b.coauthors
         if len(shared) > 1:  # the block itself is always there
-            weight = stats.author_weight
-            effective = math.fsum(weight[k] for k in shared) - weight[a.block]
+            effective = self.coauthors(a, b, shared)
             team = a.team if a.team < b.team else b.team
             if team > 15:
                 effective *= 15 / team
@@ -639,8 +709,8 @@ def cluster_mentions(mentions: Sequence[Mention], curation: Curation | None = No
     links: dict[int, _Link] = {}
     _apply_curation(forest, curation or Curation(), {m.id: i for i, m in enumerate(ordered)}, links)
     _merge_on_identifiers(forest, items, links)
-    stats = _Stats.of(items)
-    edges = sorted((-margin, i, j, evidence, ambiguity) for margin, i, j, evidence, ambiguity in _edges(items, stats))
+    scorer = _Scorer(_Stats.of(items), items)
+    edges = sorted((-margin, i, j, evidence, ambiguity) for margin, i, j, evidence, ambiguity in _edges(items, scorer))
     for negative, i, j, evidence, ambiguity in edges:
         margin = -negative
         ra, rb = forest.find(i), forest.find(j)
@@ -656,6 +726,7 @@ def cluster_mentions(mentions: Sequence[Mention], curation: Curation | None = No
         for k in (i, j):
             if k not in links or links[k][0] < link[0]:
                 links[k] = link
+    _attach(forest, items, scorer, links)
     return _clusters(forest, items, links)
 
 
@@ -710,10 +781,9 @@ def _merge_on_identifiers(forest: _Forest, items: Sequence[_Item], links: dict[i
                 forest.union(ra, rb)
 
 
-def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, int, int, float]]:
+def _edges(items: Sequence[_Item], scorer: _Scorer) -> Iterator[tuple[float, int, int, int, float]]:
     """Scored pairs that clear the bar, block by block: (margin, i, j, evidence mask,
     ambiguity of the name)."""
-    scorer = _Scorer(stats)
     blocks: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
         if item.given.tokens:
@@ -723,7 +793,7 @@ def _edges(items: Sequence[_Item], stats: _Stats) -> Iterator[tuple[float, int, 
             if a.mention.work is not None and a.mention.work == b.mention.work:
                 continue
             level = scorer.level(a, b)
-            if level == INCOMPATIBLE:
+            if level <= INCOMPATIBLE:
                 continue
             points, evidence, ambiguity = scorer.score(a, b, level)
             if points >= MERGE_BAR:
@@ -815,6 +885,107 @@ def _once(pairs: Iterable[tuple[_Item, _Item]], seen: set[tuple[int, int]]) -> I
         if key not in seen:
             seen.add(key)
             yield a, b
+
+
+# --------------------------------------------------------------------------- small clusters
+
+ATTACH_MAX = 3
+"""Clusters this small after the pairwise pass may join a larger one on its profile."""
+ATTACH_LEAD = 1.0
+"""Points the best larger cluster must lead the runner-up by."""
+
+
+@dataclass(slots=True)
+class _Profile:
+    """What a cluster's mentions say together, for the small-cluster pass."""
+
+    size: int
+    works: int
+    blocks: set[str]
+    coauthors: dict[str, set[int]]
+    orgs: set[str]
+    topics: set[str]
+    years: tuple[int, int] | None
+    names: set[int]
+    firsts: set[str]
+
+
+def _profile(members: Sequence[_Item]) -> _Profile:
+    coauthors: dict[str, set[int]] = defaultdict(set)
+    for item in members:
+        for key, names in item.team_names.items():
+            if key != item.block:
+                coauthors[key].update(names)
+    years = [m.mention.year for m in members if m.mention.year is not None]
+    return _Profile(
+        len(members), len({m.mention.work for m in members}), {m.block for m in members}, coauthors,
+        set().union(*(m.orgs for m in members)), set().union(*(m.topics for m in members)),
+        (min(years), max(years)) if years else None, {m.name_id for m in members if m.given.tokens},
+        {m.given.tokens[0] for m in members if m.given.is_full} | {m.first for m in members if len(m.first) > 1},
+    )
+
+
+def _attach(forest: _Forest, items: Sequence[_Item], scorer: _Scorer, links: dict[int, _Link]) -> None:
+    """Let each small cluster join the larger cluster of its block whose mentions, taken
+    together, vouch for it, when no other cluster comes close.
+
+    A mention that shares one co-author with each of five papers of a prolific author
+    never clears the bar pair by pair but does against the author's profile; a shared
+    co-author counts by how unlikely it is to turn up among that many papers by chance.
+    """
+    members = {group[0]: group for group in (sorted(m) for m in forest.members())}
+    profiles = {root: _profile([items[k] for k in group]) for root, group in members.items()}
+    by_block: dict[str, list[int]] = defaultdict(list)
+    for root in sorted(profiles):
+        for block in profiles[root].blocks:
+            by_block[block].append(root)
+    for block in sorted(by_block):
+        roots = by_block[block]
+        if len(roots) < 2:
+            continue
+        named: dict[str, list[int]] = defaultdict(list)
+        for root in roots:
+            for first in profiles[root].firsts:
+                named[first].append(root)
+        for small in roots:
+            profile = profiles[small]
+            if profile.size > ATTACH_MAX or len(profile.blocks) > 1:
+                continue
+            candidates = roots if not profile.firsts else sorted({r for f in profile.firsts for r in named[f]})
+            best = _best_cluster(forest, scorer, profiles, small, candidates, block)
+            if best is None:
+                continue
+            large, points, mask = best
+            forest.union(forest.find(small), forest.find(large))
+            confidence = _confidence(points - MERGE_BAR)
+            evidence = _EVIDENCE_TUPLES[mask] + ("profile",)
+            for k in members[small]:
+                old = links.get(k)
+                links[k] = (min(confidence, old[0]) if old else confidence, evidence)
+
+
+def _best_cluster(forest: _Forest, scorer: _Scorer, profiles: dict[int, _Profile], small: int,
+                  candidates: Iterable[int], block: str) -> tuple[int, float, int] | None:
+    """The larger cluster a small one should join: clear of the bar, and clear of the
+    runner-up by ATTACH_LEAD points; None when there is no such cluster."""
+    profile = profiles[small]
+    scored = []
+    for large in candidates:
+        if profiles[large].size <= profile.size:
+            continue
+        ra, rb = forest.find(small), forest.find(large)
+        if ra == rb or forest.conflict(ra, rb, soft=True):
+            continue
+        points, mask = scorer.profile_score(profile, profiles[large], block)
+        scored.append((-points, large, mask))
+    if not scored:
+        return None
+    scored.sort()
+    points, large, mask = -scored[0][0], scored[0][1], scored[0][2]
+    runner_up = -scored[1][0] if len(scored) > 1 else -math.inf
+    if points < MERGE_BAR or points - runner_up < ATTACH_LEAD:
+        return None
+    return large, points, mask
 
 
 def _clusters(forest: _Forest, items: Sequence[_Item], links: dict[int, _Link]) -> list[Cluster]:
