@@ -12,7 +12,7 @@ __all__ = ["COUNT_KEYS", "stats"]
 #: Entity counts always reported, zero when absent.
 COUNT_KEYS = (
     "person", "organization", "institution", "hospital", "university", "department",
-    "paper", "authorship", "topic", "journal", "grant",
+    "paper", "authorship", "topic", "journal", "grant", "device", "device_type", "trial", "patent",
 )
 
 

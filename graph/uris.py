@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from graph.namespaces import MESH
 
-__all__ = ["DEFAULT_BASE", "Minter", "slug", "fold", "department_slug", "local_key"]
+__all__ = ["DEFAULT_BASE", "Minter", "slug", "fold", "department_slug", "local_key", "nih_grant_key"]
 
 DEFAULT_BASE = "http://127.0.0.1:8000/id/"
 
@@ -56,6 +56,28 @@ def local_key(local_id: str) -> str:
     return quote(local_id, safe="-._~")
 
 
+_NIH_GRANT = re.compile(
+    r"^(?:\d)?\s*(?:[A-Z]\d{2}|[A-Z]{2}\d|[A-Z]\d[A-Z])?\s*-?\s*([A-Z]{2})\s*-?\s*(\d{4,6})(?:\s*-.*)?$"
+)
+
+
+_NIH_AGENCY = re.compile(r"\bNIH\b|\bHHS\b|National Institutes? of", re.IGNORECASE)
+
+
+def nih_grant_key(grant_id: str) -> str | None:
+    """``ag009287`` for NIH grant numbers in any of their usual spellings, else None.
+
+    >>> nih_grant_key("AG09287"), nih_grant_key("R01 AG009287"), nih_grant_key("5R01AG009287-05")
+    ('ag009287', 'ag009287', 'ag009287')
+    >>> nih_grant_key("P50 AG05681-20"), nih_grant_key("MR/L023784/1")
+    ('ag005681', None)
+    """
+    match = _NIH_GRANT.match(grant_id.strip().upper())
+    if not match:
+        return None
+    return f"{match.group(1).lower()}{int(match.group(2)):06d}"
+
+
 _DEPARTMENT_WORDS = re.compile(r"\b(department|dept|of|the|for)\b")
 
 
@@ -81,6 +103,26 @@ class Minter:
 
     def paper(self, pmid: str) -> str:
         return f"{self.base}paper/pmid-{pmid}"
+
+    def paper_doi(self, doi: str) -> str:
+        """A paper known by its DOI only (lower case, no resolver prefix)."""
+        return f"{self.base}paper/doi-{quote(doi, safe='')}"
+
+    def trial(self, nct_id: str) -> str:
+        """A clinical trial by its ClinicalTrials.gov id (NCT01234567)."""
+        return f"{self.base}trial/{nct_id.upper()}"
+
+    def device(self, number: str) -> str:
+        """An FDA device: a submission (K, P or DEN number) or a UDI device identifier."""
+        return f"{self.base}device/{slug(number)}"
+
+    def device_type(self, product_code: str) -> str:
+        """An FDA product code (three letters, such as DQA)."""
+        return f"{self.base}device-type/{product_code.upper()}"
+
+    def patent(self, number: str) -> str:
+        """A patent or patent application by its publication number (US10123456B2)."""
+        return f"{self.base}patent/{slug(number)}"
 
     def authorship(self, pmid: str, rank: int) -> str:
         return f"{self.base}authorship/pmid-{pmid}-{rank}"
@@ -121,6 +163,11 @@ class Minter:
         return f"{self.base}journal/{slug(title)}"
 
     def grant(self, grant_id: str, agency: str | None) -> str:
+        """A grant; NIH grants key on institute and serial number, so that PubMed's
+        "AG09287" and RePORTER's "5R01AG009287-05" are one grant."""
+        nih = nih_grant_key(grant_id) if agency is None or _NIH_AGENCY.search(agency) else None
+        if nih:
+            return f"{self.base}grant/nih/{nih}"
         return f"{self.base}grant/{slug(agency or 'unknown')}/{slug(grant_id)}"
 
     def affiliation_match(self, text: str) -> str:

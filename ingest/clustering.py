@@ -272,7 +272,7 @@ def _affiliation_words(texts: Sequence[str], cache: dict[str, frozenset[str]]) -
 def _prepare(mentions: Sequence[Mention]) -> list[_Item]:
     """Name keys and co-author keys of every mention, in the order given. The co-author
     keys of a mention are the blocks of everybody on its paper, its own included (one
-    set per paper)."""
+    set per paper, with the given names behind each key)."""
     items = []
     name_ids: dict[GivenName, int] = {}
     words: dict[str, frozenset[str]] = {}
@@ -293,11 +293,11 @@ def _prepare(mentions: Sequence[Mention]) -> list[_Item]:
         if item.mention.work is not None:
             by_work[item.mention.work].append(item)
     for team in by_work.values():
-        names: dict[str, list[int]] = defaultdict(list)
+        blocks: dict[str, list[int]] = defaultdict(list)
         for item in team:
-            names[item.block].append(item.name_id)
-        keys = frozenset(names)
-        team_names = {k: tuple(v) for k, v in names.items()}
+            blocks[item.block].append(item.name_id)
+        keys = frozenset(blocks)
+        team_names = {k: tuple(v) for k, v in blocks.items()}
         for item in team:
             item.coauthors = keys
             item.team_names = team_names
@@ -336,8 +336,6 @@ def mentions_from_articles(
     return mentions
 
 
-
-
 # --------------------------------------------------------------------------- evidence
 
 _NAME_POINTS = {IDENTICAL: 2.5, SAME_FIRST: 2.0, CONFIRMED: 0.5, INITIAL: 0.0}
@@ -356,12 +354,10 @@ class _Stats:
     topic_idf: dict[str, float]
     word_idf: dict[str, float]
     author_weight: dict[str, int]
-    author_df: dict[str, int]
     family_firsts: dict[str, int]
     first_families: dict[str, int]
     block_firsts: dict[str, int]
     names: int
-    works: int
 
     @classmethod
     def of(cls, items: Sequence[_Item]) -> _Stats:
@@ -391,9 +387,7 @@ class _Stats:
             {t: math.log(n_works / df) for t, df in topic_df.items()},
             {w: math.log(n_items / df) for w, df in word_df.items()},
             {k: round(_FIXED * (max(math.log(n_works / df), 0.0) / scale) ** 2) for k, df in author_df.items()},
-            author_df,
             family_firsts, first_families, _count(f"{f}|{g[0]}" for f, g in names), max(len(names), 1),
-            n_works,
         )
         for item in items:
             item.topic_mass = math.fsum(stats.topic_idf[t] for t in item.topics)
@@ -489,47 +483,6 @@ class _Scorer:
                 if xs[0] == ys[0] or any(self._level(x, y) for x in xs for y in ys):
                     total += weight[key]
         return total / _FIXED
-
-    def profile_score(self, small: _Profile, large: _Profile, block: str) -> tuple[float, int]:
-        """Points for a small cluster being the person of a larger one, from what all
-        their mentions say (the small-cluster pass), and the evidence (a bit mask)."""
-        stats = self.stats
-        level = max(self._level(x, y) for x in small.names for y in large.names)
-        if level <= INCOMPATIBLE:
-            return -math.inf, 0
-        mask = 1
-        points = _NAME_POINTS[level]
-        first = next((f for f in sorted(small.firsts | large.firsts) if len(f) > 1), None)
-        ambiguity = stats.ambiguity(block.partition("|")[0], block, first if level >= SAME_FIRST else None)
-        chance = math.log(stats.works)
-        effective = 0.0
-        for key, names in small.coauthors.items():
-            theirs = large.coauthors.get(key)
-            if theirs and any(self._level(x, y) for x in names for y in theirs):
-                # how surprising it is to find this co-author among that many papers
-                expected = large.works * stats.author_df.get(key, 1) / stats.works
-                effective += (max(-math.log(min(expected, 1.0)), 0.0) / chance) ** 2
-        if effective > 0:
-            points += 1.5 * min(effective, 1.0) + min(max(effective - 1.0, 0.0), 2.0)
-            mask |= _COAUTHORS
-        if small.orgs and large.orgs:
-            if small.orgs & large.orgs:
-                points += 1.0
-                mask |= _AFFILIATION
-            else:
-                points -= min(ELSEWHERE, ambiguity)
-        if small.topics and large.topics:
-            mass = math.fsum(stats.topic_idf[t] for t in small.topics)
-            if mass > 0 and math.fsum(stats.topic_idf[t] for t in small.topics & large.topics) >= 0.5 * mass:
-                points += 0.5
-                mask |= _TOPICS
-        if small.years and large.years:
-            if large.years[0] - 3 <= small.years[0] and small.years[1] <= large.years[1] + 3:
-                points += 0.25
-                mask |= _YEARS
-            elif small.years[1] < large.years[0] - 15 or small.years[0] > large.years[1] + 15:
-                points -= 0.5
-        return points - ambiguity, mask
 
     def score(self, a: _Item, b: _Item, level: int) -> tuple[float, int, float]:
         """Points for two mentions being one person, the evidence (a bit mask) and the
@@ -726,7 +679,6 @@ def cluster_mentions(mentions: Sequence[Mention], curation: Curation | None = No
         for k in (i, j):
             if k not in links or links[k][0] < link[0]:
                 links[k] = link
-    _attach(forest, items, scorer, links)
     return _clusters(forest, items, links)
 
 
@@ -885,107 +837,6 @@ def _once(pairs: Iterable[tuple[_Item, _Item]], seen: set[tuple[int, int]]) -> I
         if key not in seen:
             seen.add(key)
             yield a, b
-
-
-# --------------------------------------------------------------------------- small clusters
-
-ATTACH_MAX = 3
-"""Clusters this small after the pairwise pass may join a larger one on its profile."""
-ATTACH_LEAD = 1.0
-"""Points the best larger cluster must lead the runner-up by."""
-
-
-@dataclass(slots=True)
-class _Profile:
-    """What a cluster's mentions say together, for the small-cluster pass."""
-
-    size: int
-    works: int
-    blocks: set[str]
-    coauthors: dict[str, set[int]]
-    orgs: set[str]
-    topics: set[str]
-    years: tuple[int, int] | None
-    names: set[int]
-    firsts: set[str]
-
-
-def _profile(members: Sequence[_Item]) -> _Profile:
-    coauthors: dict[str, set[int]] = defaultdict(set)
-    for item in members:
-        for key, names in item.team_names.items():
-            if key != item.block:
-                coauthors[key].update(names)
-    years = [m.mention.year for m in members if m.mention.year is not None]
-    return _Profile(
-        len(members), len({m.mention.work for m in members}), {m.block for m in members}, coauthors,
-        set().union(*(m.orgs for m in members)), set().union(*(m.topics for m in members)),
-        (min(years), max(years)) if years else None, {m.name_id for m in members if m.given.tokens},
-        {m.given.tokens[0] for m in members if m.given.is_full} | {m.first for m in members if len(m.first) > 1},
-    )
-
-
-def _attach(forest: _Forest, items: Sequence[_Item], scorer: _Scorer, links: dict[int, _Link]) -> None:
-    """Let each small cluster join the larger cluster of its block whose mentions, taken
-    together, vouch for it, when no other cluster comes close.
-
-    A mention that shares one co-author with each of five papers of a prolific author
-    never clears the bar pair by pair but does against the author's profile; a shared
-    co-author counts by how unlikely it is to turn up among that many papers by chance.
-    """
-    members = {group[0]: group for group in (sorted(m) for m in forest.members())}
-    profiles = {root: _profile([items[k] for k in group]) for root, group in members.items()}
-    by_block: dict[str, list[int]] = defaultdict(list)
-    for root in sorted(profiles):
-        for block in profiles[root].blocks:
-            by_block[block].append(root)
-    for block in sorted(by_block):
-        roots = by_block[block]
-        if len(roots) < 2:
-            continue
-        named: dict[str, list[int]] = defaultdict(list)
-        for root in roots:
-            for first in profiles[root].firsts:
-                named[first].append(root)
-        for small in roots:
-            profile = profiles[small]
-            if profile.size > ATTACH_MAX or len(profile.blocks) > 1:
-                continue
-            candidates = roots if not profile.firsts else sorted({r for f in profile.firsts for r in named[f]})
-            best = _best_cluster(forest, scorer, profiles, small, candidates, block)
-            if best is None:
-                continue
-            large, points, mask = best
-            forest.union(forest.find(small), forest.find(large))
-            confidence = _confidence(points - MERGE_BAR)
-            evidence = _EVIDENCE_TUPLES[mask] + ("profile",)
-            for k in members[small]:
-                old = links.get(k)
-                links[k] = (min(confidence, old[0]) if old else confidence, evidence)
-
-
-def _best_cluster(forest: _Forest, scorer: _Scorer, profiles: dict[int, _Profile], small: int,
-                  candidates: Iterable[int], block: str) -> tuple[int, float, int] | None:
-    """The larger cluster a small one should join: clear of the bar, and clear of the
-    runner-up by ATTACH_LEAD points; None when there is no such cluster."""
-    profile = profiles[small]
-    scored = []
-    for large in candidates:
-        if profiles[large].size <= profile.size:
-            continue
-        ra, rb = forest.find(small), forest.find(large)
-        if ra == rb or forest.conflict(ra, rb, soft=True):
-            continue
-        points, mask = scorer.profile_score(profile, profiles[large], block)
-        scored.append((-points, large, mask))
-    if not scored:
-        return None
-    scored.sort()
-    points, large, mask = -scored[0][0], scored[0][1], scored[0][2]
-    runner_up = -scored[1][0] if len(scored) > 1 else -math.inf
-    if points < MERGE_BAR or points - runner_up < ATTACH_LEAD:
-        return None
-    return large, points, mask
 
 
 def _clusters(forest: _Forest, items: Sequence[_Item], links: dict[int, _Link]) -> list[Cluster]:
