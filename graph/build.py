@@ -147,6 +147,8 @@ class GraphBuilder:
         self._mesh_headings(p, art, lines)
         for grant in art.grants:
             self._grant(p, grant.grant_id, grant.agency, lines)
+        for nct in art.trial_ids:
+            add(f"{p} <{DCTERMS}relation> {nt.iri(m.trial(nct))} .\n")
         self._authorships(p, art.pmid, authors, lines)
         self.emit(lines)
 

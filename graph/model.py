@@ -123,6 +123,7 @@ class Article:
     keywords: tuple[str, ...] = ()
     publication_types: tuple[PublicationType, ...] = ()
     grants: tuple[GrantRef, ...] = ()
+    trial_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

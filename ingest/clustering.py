@@ -16,15 +16,31 @@ four steps, all deterministic:
    incompatible given names ("John" / "James", "John A" / "John B") keep them apart.
    These constraints are checked on whole clusters, so a chain of merges can never
    join two mentions that conflict.
-3. **Soft evidence.** Within a block, compatible pairs are scored from the name
-   agreement (identical full given names down to a lone initial), shared co-authors,
-   shared institutions or affiliation words, shared MeSH topics and the gap in
-   years; a pair merges only when its score clears a bar that rises with how
-   ambiguous the name is (how many different first names share its family name).
-   Pairs are merged strongest first.
+3. **Soft evidence.** Within a block, name-compatible pairs (every pair of a small
+   first-name group; pairs sharing a co-author, an institution or the whole given name,
+   nearby in time, in a large one) are scored in points: the name agreement (identical
+   given names 2.5, +0.5 with a middle name; same first name 2; initials 0-0.5),
+   shared co-authors (weighed by rarity, a co-author key counting only when the given
+   names behind it agree, discounted on large teams), a shared institution (1) or
+   similar affiliation words (0.5), shared MeSH topics (0.5-1), close years (0.25) or
+   far ones (-0.5). A pair merges when its points, less the ambiguity of the name,
+   reach MERGE_BAR. The ambiguity grows with how common the name is: for a spelled-out
+   first name, the expected number of other people with that full name (distinct first
+   names of the family x distinct families of the first name / distinct names: "Wang
+   Yan" or "Smith John" is crowded, "Zetterberg Henrik" is not); for initials, how
+   many first names of the block the initial may stand for. So a rare full name with a
+   middle initial merges on the name alone (with a low confidence) while "Wang Y"
+   needs several rare shared co-authors. Pairs are merged strongest first; merging two
+   clusters seen only at different institutions costs up to ELSEWHERE more points.
 4. **Output.** Clusters are sorted by their smallest mention id; each
    :class:`~graph.model.MentionLink` carries the confidence and evidence of the
-   strongest decision that put the mention there.
+   strongest decision that put the mention there (``orcid``, ``local-id`` and
+   ``curation`` at 1.0; a singleton is ``name`` at 1.0).
+
+Known limits, all on the side of keeping people apart: a family name written two ways
+("Mattsson-Carlgren" / "Mattsson", a swapped given/family name) or a misspelt or
+shortened first name ("Jeffery" / "Jeffrey", "Zach" / "Zachary") splits a person;
+so do conflicting middle initials.
 
 :func:`baseline_clusters` is the naive family name + first initial grouping, and
 :func:`mentions_from_articles` turns parsed PubMed articles into mentions.

@@ -352,6 +352,7 @@ def _xml_record(
     authors: list[AuthorMention] = []
     publication_types: list[PublicationType] = []
     grants: list[GrantRef] = []
+    trials: list[str] = []
     for child in article:
         ctag = child.tag
         if ctag == "ArticleTitle":
@@ -397,6 +398,8 @@ def _xml_record(
                     publication_types.append(PublicationType(label, _clean(pt.get("UI"))))
         elif ctag == "GrantList":
             grants = _xml_grants(child)
+        elif ctag == "DataBankList":
+            trials.extend(_xml_trial_ids(child))
         elif ctag == "ArticleDate":
             if article_date is None:
                 article_date = child
@@ -451,7 +454,19 @@ def _xml_record(
         keywords=tuple(keywords),
         publication_types=tuple(publication_types),
         grants=tuple(grants),
+        trial_ids=tuple(dict.fromkeys(trials)),
     )
+
+
+def _xml_trial_ids(databank_list: etree._Element) -> Iterator[str]:
+    """ClinicalTrials.gov ids (NCT01234567) a paper names in its DataBankList."""
+    for bank in databank_list.iterchildren("DataBank"):
+        if (bank.findtext("DataBankName") or "").strip() != "ClinicalTrials.gov":
+            continue
+        for accession in bank.iter("AccessionNumber"):
+            value = (accession.text or "").strip().upper()
+            if _NCT.fullmatch(value):
+                yield value
 
 
 def _xml_pub_date(pub_date: etree._Element) -> str | None:
@@ -576,6 +591,8 @@ def _xml_grants(grant_list: etree._Element) -> list[GrantRef]:
 
 # --------------------------------------------------------------------------- MEDLINE text
 
+_NCT = re.compile(r"NCT\d{8}")
+
 # Tags this reader uses; a block of lines with none of them is not a record.
 _MEDLINE_KNOWN_TAGS = frozenset(
     {
@@ -640,6 +657,7 @@ def _medline_record(fields: list[tuple[str, list[str]]], index: int) -> Article 
     keywords: dict[str, None] = {}
     publication_types: list[PublicationType] = []
     grants: list[GrantRef] = []
+    trials: list[str] = []
     issns: list[str] = []
     dois: dict[str, str] = {}
 
@@ -679,6 +697,10 @@ def _medline_record(fields: list[tuple[str, list[str]]], index: int) -> Article 
         elif tag == "PT":
             if value:
                 publication_types.append(PublicationType(value))
+        elif tag == "SI":
+            bank, _, accession = value.partition("/")
+            if bank == "ClinicalTrials.gov" and _NCT.fullmatch(accession.strip().upper()):
+                trials.append(accession.strip().upper())
         elif tag == "GR":
             grant = _medline_grant(value)
             if grant is not None:
@@ -757,6 +779,7 @@ def _medline_record(fields: list[tuple[str, list[str]]], index: int) -> Article 
         keywords=tuple(keywords),
         publication_types=tuple(publication_types),
         grants=tuple(grants),
+        trial_ids=tuple(dict.fromkeys(trials)),
     )
 
 

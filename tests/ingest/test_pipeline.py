@@ -165,3 +165,16 @@ def test_mesh_rdf_ntriples_ingest(store: Store) -> None:
 def test_progress_bar_runs_on_request(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     ingest_files(store, CONVERTERS["pubmed"](store), [PUBMED], progress=True)
     assert "pubmed_0_to_99.xml.gz" in capsys.readouterr().err
+
+
+def test_papers_link_the_trials_they_name(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "trial-paper.xml"
+    path.write_text("""<?xml version="1.0"?><PubmedArticleSet><PubmedArticle><MedlineCitation>
+      <PMID>99999992</PMID><Article><ArticleTitle>Results of a trial</ArticleTitle>
+      <DataBankList><DataBank><DataBankName>ClinicalTrials.gov</DataBankName>
+      <AccessionNumberList><AccessionNumber>NCT01760005</AccessionNumber></AccessionNumberList>
+      </DataBank></DataBankList></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>""")
+    ingest(store, "pubmed", path)
+    rows = store.select("""SELECT ?t WHERE { <http://127.0.0.1:8000/id/paper/pmid-99999992>
+                                             <http://purl.org/dc/terms/relation> ?t }""")
+    assert rows == [{"t": "http://127.0.0.1:8000/id/trial/NCT01760005"}]
