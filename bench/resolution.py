@@ -235,17 +235,19 @@ def synthetic(papers: int, people: int, seed: int) -> list[Row]:
 
 
 def print_table(rows: Sequence[Row]) -> None:
-    head = (f"{'data set':<44} {'method':<9} {'mentions':>8} {'clusters':>8}   "
+    head = (f"{'data set':<44} {'method':<9} {'mentions':>8} {'clusters':>8} {'scored':>7} {'pairs':>7}   "
             f"{'B3 P':>6} {'B3 R':>6} {'B3 F1':>6}   {'pair P':>6} {'pair R':>6} {'pair F1':>7} {'time s':>7}")
     print(head)
     print("-" * len(head))
     for label, method, mentions, clusters, s, seconds in rows:
         if s is None:
-            figures = f"{'-':>6} {'-':>6} {'-':>6}   {'-':>6} {'-':>6} {'-':>7}"
+            figures = f"{0:>7} {0:>7}   {'-':>6} {'-':>6} {'-':>6}   {'-':>6} {'-':>6} {'-':>7}"
         else:
-            figures = (f"{s.b3_precision:6.4f} {s.b3_recall:6.4f} {s.b3_f1:6.4f}   "
+            figures = (f"{s.mentions:>7} {s.true_pairs:>7}   {s.b3_precision:6.4f} {s.b3_recall:6.4f} {s.b3_f1:6.4f}   "
                        f"{s.pair_precision:6.4f} {s.pair_recall:6.4f} {s.pair_f1:7.4f}")
-        print(f"{label:<44} {method:<9} {mentions:>8} {clusters:>8}   {figures} {seconds:7.2f}")
+        print(f"{label:<44} {method:<9} {mentions:>8} {clusters:>8} {figures} {seconds:7.2f}")
+    print("scored: mentions with a known person (ORCID, or the generator's truth); "
+          "pairs: true same-person pairs among them")
 
 
 def main(argv: list[str] | None = None) -> int:

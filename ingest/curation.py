@@ -47,6 +47,7 @@ class PeopleLists:
     never: tuple[tuple[str, str], ...] = ()
     opt_out: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
+    path: str = "curation file"
 
     def curation_for(self, minter: Minter) -> Curation:
         """The merge, split and never decisions with mentions as IRIs."""
@@ -102,6 +103,7 @@ def read_curation(path: str | os.PathLike[str]) -> PeopleLists:
                     for i, e in enumerate(_tables(path, data, "never"))),
         opt_out=tuple(_strings(path, "people.opt_out", data.get("people", {}).get("opt_out", []), 0)),
         remove=tuple(_strings(path, "people.remove", data.get("people", {}).get("remove", []), 0)),
+        path=str(path),
     )
 
 

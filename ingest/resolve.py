@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from graph import ntriples as nt
 from graph.build import GraphBuilder
+from graph.errors import IngestError
 from graph.model import Cluster, Mention
 from graph.namespaces import HG, OWL, PROV, RDF
 from graph.queries import load_query
@@ -106,7 +107,10 @@ def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionR
     mentions = load_mentions(store)
     by_id = {m.id: m for m in mentions}
     curation = lists.curation_for(store.minter)
-    clusters = cluster_mentions(mentions, curation)
+    try:
+        clusters = cluster_mentions(mentions, curation)
+    except ValueError as exc:  # a curation file that contradicts itself
+        raise IngestError(lists.path, str(exc)) from exc
     old = store.graph_triples(store.resolution)
     previous, retired_before = _previous_keys(old, store)
     keys = _assign_keys(clusters, by_id, previous)

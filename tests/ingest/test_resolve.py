@@ -124,7 +124,7 @@ def test_curation_file_errors_name_the_file_and_field(tmp_path: Path) -> None:
     good.write_text('[[merge]]\nmentions = ["pmid:1/1", "pmid:2/3"]\n[people]\nopt_out = ["0000-0002-1825-0097"]\n')
     lists = read_curation(good)
     assert lists.merge == (("pmid:1/1", "pmid:2/3"),) and lists.opt_out == ("0000-0002-1825-0097",)
-    assert read_curation(tmp_path / "absent.toml") == PeopleLists()
+    assert read_curation(tmp_path / "absent.toml").merge == ()
     bad = tmp_path / "bad.toml"
     bad.write_text("[[merge]\n")
     with pytest.raises(IngestError, match="bad.toml"):
@@ -133,3 +133,11 @@ def test_curation_file_errors_name_the_file_and_field(tmp_path: Path) -> None:
     short.write_text('[[never]]\nmentions = ["pmid:1/1"]\n')
     with pytest.raises(IngestError, match=r"short.toml.*never\[0\]\.mentions.*exactly 2"):
         read_curation(short)
+
+
+def test_a_contradictory_curation_file_is_a_clear_error(loaded: Store, tmp_path: Path) -> None:
+    path = tmp_path / "curation.toml"
+    path.write_text('[[merge]]\nmentions = ["pmid:19622817/1", "pmid:19622817/2"]\n'
+                    '[[never]]\nmentions = ["pmid:19622817/1", "pmid:19622817/2"]\n')
+    with pytest.raises(IngestError, match="curation.toml"):
+        resolve_store(loaded, read_curation(path))
