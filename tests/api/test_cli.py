@@ -128,3 +128,18 @@ def test_truncated_file_exits_non_zero_and_changes_nothing(tmp_path: Path) -> No
     assert proc.returncode != 0
     assert "cut.xml.gz" in proc.stderr and "Traceback" not in proc.stderr
     assert json.loads(run(store, "stats", "--json")[1])["triples"] == before
+
+
+def test_resolve_report(built: Path) -> None:
+    code, out, _ = run(built, "resolve", "--report")
+    assert code == 0
+    assert "mentions resolved to" in out and "(0 links added, 0 removed, 0 retired IRIs" in out
+    assert "Lowest-confidence links" in out and "Largest clusters" in out
+
+
+def test_ingest_table_folder(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "tables"
+    code, out, _ = run(tmp_path / "s", "ingest", "table", str(sample))
+    assert code == 0 and "tables: loaded, 118 records read" in out
+    figures = json.loads(run(tmp_path / "s", "stats", "--json")[1])
+    assert figures["counts"]["person"] == 26
