@@ -155,7 +155,8 @@ def write_grant(
     add(f"{g} {LABEL} {nt.lit(title or latest.grant_number or '')} .\n")
     if title:
         add(f"{g} <{DCTERMS}title> {nt.lit(title)} .\n")
-    abstract = next((p.abstract for p, _ in reversed(ordered) if p.abstract), None)
+    abstract = next((p.abstract or p.public_health_relevance for p, _ in reversed(ordered)
+                     if p.abstract or p.public_health_relevance), None)
     if abstract:
         add(f"{g} <{VIVO}description> {nt.lit(abstract)} .\n")
     numbers = dict.fromkeys(n for p, _ in ordered for n in (p.core_project_num, p.project_num) if n)

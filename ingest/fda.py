@@ -212,15 +212,16 @@ def _json_record(obj: object, index: int) -> FdaRecord:
     if not isinstance(obj, dict):
         return SkippedRecord(index, None, "record", f"expected a JSON object, found {type(obj).__name__}")
     try:
-        if "k_number" in obj:
+        keys = obj.keys()
+        if "k_number" in keys or keys & {"clearance_type", "review_advisory_committee", "statement_or_summary"}:
             return _clearance(obj)
-        if "pma_number" in obj:
+        if "pma_number" in keys or keys & {"trade_name", "supplement_number", "supplement_type", "ao_statement"}:
             return _pma(obj)
-        if "submission_id" in obj:
+        if "submission_id" in keys or keys >= {"device", "company", "code"}:
             return _ai_json(obj)
-        if obj.keys() & {"identifiers", "public_device_record_key", "brand_name", "company_name"}:
+        if keys & {"identifiers", "public_device_record_key", "brand_name", "company_name"}:
             return _udi(obj)
-        if "product_code" in obj and obj.keys() & {"review_panel", "device_class", "regulation_number",
+        if "product_code" in keys and keys & {"review_panel", "device_class", "regulation_number",
                                                    "medical_specialty"}:
             return _classification(obj)
     except _BadField as exc:
@@ -230,7 +231,10 @@ def _json_record(obj: object, index: int) -> FdaRecord:
 
 
 def _json_id(obj: dict[str, Any]) -> str | None:
-    for key in ("k_number", "pma_number", "submission_id", "product_code"):
+    keys = ["k_number", "pma_number", "submission_id"]
+    if not obj.keys() & {"applicant", "company", "company_name", "identifiers"}:
+        keys.append("product_code")  # a classification record
+    for key in keys:
         value = obj.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -387,6 +391,7 @@ class _JsonStream:
     """Reads a JSON document a value at a time, without loading the whole file."""
 
     _CHUNK = 1 << 16
+    _TAIL = 64  # a literal or number cut by the buffer's end is shorter than this
     _WS = " \t\r\n"
 
     def __init__(self, text: io.TextIOBase, source: str):
@@ -398,10 +403,11 @@ class _JsonStream:
         self._line = 1  # line of self._buf[0]
         self._decoder = json.JSONDecoder()
 
-    def _fill(self) -> bool:
+    def _fill(self, grow: bool = False) -> bool:
+        """Read on; ``grow`` reads as much again as is buffered (a value larger than a chunk)."""
         if self._eof:
             return False
-        chunk = self._text.read(self._CHUNK)
+        chunk = self._text.read(max(self._CHUNK, len(self._buf) - self._pos) if grow else self._CHUNK)
         if not chunk:
             self._eof = True
             return False
@@ -438,10 +444,13 @@ class _JsonStream:
             try:
                 obj, end = self._decoder.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
-                if self._fill():
+                # Cut off by the end of the buffer (a string, or a value near the end), read on;
+                # an error well inside the buffer is an error in the file.
+                cut = exc.msg.startswith("Unterminated string") or exc.pos >= len(self._buf) - self._TAIL
+                if cut and self._fill(grow=True):
                     continue
                 self.fail(exc.msg, exc.pos)
-            if end == len(self._buf) and self._fill():
+            if end == len(self._buf) and self._fill(grow=True):
                 continue  # a number may go on in the next chunk
             self._pos = end
             return obj
@@ -808,6 +817,14 @@ _LEGAL_FORM = re.compile(
 )
 
 
+#: Names of universities, hospitals and research institutes, not companies ("GE HealthCare" is one).
+_ACADEMIC = re.compile(
+    r"universi|college|hospital|medical (center|centre)|clinic\b|klinikum|school of|institut|"
+    r"foundation|academy|cancer (center|centre)|health system|\bnih\b|national institutes?\b",
+    re.IGNORECASE,
+)
+
+
 def company_key(name: str) -> str:
     """The matching form of a company name, without its legal form ("Quantib B.V." -> "quantib")."""
     key = normalise(name)
@@ -876,7 +893,7 @@ class FdaDevicesConverter(Converter):
         key = normalise(name)
         if not slug(key):
             return None
-        kind = kind_from_name(name)
-        if _LEGAL_FORM.search(key) or not (refs or kind != "institution"):
-            return OrgRef(minter.org(slug(company_key(name))), name, "company")
-        return OrgRef(minter.org(slug(key)), name, kind)
+        if _ACADEMIC.search(name) and not _LEGAL_FORM.search(key):
+            # the IRI an affiliation naming it mints too (ingest.affiliations)
+            return OrgRef(minter.org(slug(key)), name, kind_from_name(name))
+        return OrgRef(minter.org(slug(company_key(name))), name, "company")

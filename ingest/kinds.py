@@ -9,7 +9,7 @@ from pathlib import Path
 
 from graph.build import GraphBuilder
 from graph.model import (
-    Article, MeshDescriptor, OrgRef, ResolvedAuthor, SkippedRecord, TablePerson, Tables,
+    Article, OrgRef, ResolvedAuthor, SkippedRecord, TablePerson, Tables,
 )
 from graph.queries import load_query
 from graph.store import Store
@@ -51,22 +51,11 @@ class PubmedConverter(Converter):
         self.resolver = AffiliationResolver(store.minter, load_org_index(store))
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
-        timings = report.timings
-        records = iter(read_pubmed(path))
-        while True:
-            with timings.stage("parse"):
-                item = next(records, None)
-            if item is None:
-                break
-            tick(1)
-            if isinstance(item, SkippedRecord):
-                report.skipped.append(item.describe(path.name))
-                continue
-            report.records += 1
-            authors = self._resolve(item, timings)
-            with timings.stage("map"):
-                builder.article(_with_mesh_uis(item), authors)
-        with timings.stage("map"):
+        for article in self.usable(read_pubmed(path), path.name, report, tick):
+            authors = self._resolve(article, report.timings)
+            with report.timings.stage("map"):
+                builder.article(_with_mesh_uis(article), authors)
+        with report.timings.stage("map"):
             for match in self.resolver.matches.values():
                 builder.affiliation_match(match)
 
@@ -92,21 +81,13 @@ class MeshConverter(Converter):
     kind = "mesh"
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
-        descriptors: list[MeshDescriptor] = []
-        with report.timings.stage("parse"):
-            for item in read_mesh(path):
-                tick(1)
-                if isinstance(item, SkippedRecord):
-                    report.skipped.append(item.describe(path.name))
-                else:
-                    descriptors.append(item)
+        descriptors = list(self.usable(read_mesh(path), path.name, report, tick))
         owner = self._tree_owners()
         owner.update({tree: d.ui for d in descriptors for tree in d.tree_numbers})
         with report.timings.stage("map"):
             for desc in descriptors:
                 parents = (owner.get(tree_parent(t) or "") for t in desc.tree_numbers)
                 builder.mesh_descriptor(desc, [p for p in parents if p and p != desc.ui])
-        report.records = len(descriptors)
 
     def _tree_owners(self) -> dict[str, str]:
         """Tree number -> descriptor UI for descriptors already in the store."""
@@ -125,27 +106,16 @@ class RorConverter(Converter):
         self._has_v2 = {row["id"] for row in rows}
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
-        records = iter(read_ror(path))
-        while True:
-            with report.timings.stage("parse"):
-                item = next(records, None)
-            if item is None:
-                break
-            tick(1)
-            if isinstance(item, SkippedRecord):
-                report.skipped.append(item.describe(path.name))
-                continue
+        for item in self.usable(read_ror(path), path.name, report, tick):
             if item.schema_version == "1" and item.ror_id in self._has_v2:
+                report.records -= 1
                 report.skipped.append(
                     f"{path.name}: record {item.ror_id}: schema v1 record skipped, "
                     "a schema v2 record of it is already loaded"
                 )
                 continue
-            report.records += 1
             with report.timings.stage("map"):
                 builder.ror_organization(item)
-
-
 
 
 class TablesConverter(Converter):

@@ -39,7 +39,7 @@ from ingest.pipeline import Converter, FileReport
 
 __all__ = [
     "NihReporterConverter", "read_nih_reporter", "parse_reporter_json", "parse_project",
-    "title_case", "organization_kind",
+    "title_case", "organization_kind", "resolve_institution",
 ]
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
@@ -51,6 +51,10 @@ _COMPANY = re.compile(
     re.IGNORECASE,
 )
 _PROJECT_KEYS = ("appl_id", "project_num", "core_project_num")
+_CORPORATE_COMMA = re.compile(
+    r",\s*(?=(inc|llc|l\.l\.c|ltd|limited|corp|co|gmbh|ag|plc|s\.a|n\.v|b\.v|lp|llp)\b)", re.IGNORECASE)
+_SAINT = re.compile(r"^Saint\s+", re.IGNORECASE)
+_ST = re.compile(r"^St\.?\s+", re.IGNORECASE)
 
 
 class _BadField(Exception):
@@ -363,16 +367,40 @@ class NihReporterConverter(Converter):
         if org is None:
             return ()
         cached = self._orgs.get(org)
-        if cached is not None:
-            return cached
-        name = title_case(org.name)
-        place = [title_case(p) for p in (org.city, org.state, org.country) if p]
-        found = [r for r in self.resolver.resolve([", ".join([name.replace(",", " "), *place])])
-                 if r.kind != "department"]
-        if not found:
-            found = [OrgRef(self.store.minter.org(slug(normalise(name))), name, organization_kind(name))]
-        self._orgs[org] = refs = tuple(found[:1])
-        return refs
+        if cached is None:
+            place = [title_case(p) for p in (org.city, org.state, org.country) if p]
+            ref = resolve_institution(self.resolver, title_case(org.name), place)
+            self._orgs[org] = cached = (ref,)
+        return cached
+
+
+def resolve_institution(resolver: AffiliationResolver, name: str, place: list[str],
+                        government: bool = False) -> OrgRef:
+    """The organisation a name (with its city, state, country in ``place``) stands for.
+
+    The resolver is asked for the name, then, when that finds no loaded organisation,
+    for the name with its city ("Washington University" in St. Louis -> "Washington
+    University in St. Louis", the way ROR names many institutions). Failing both, the
+    resolver's own minted organisation is used, else one is minted from the name
+    (company, government agency, hospital, university or institution).
+    """
+    flat = _CORPORATE_COMMA.sub(" ", name).replace(",", " ")
+    found = _institutions(resolver, [flat, *place])
+    if (not found or found[0].describe) and place:
+        city = place[0]
+        cities = dict.fromkeys([city, _SAINT.sub("St. ", city), _ST.sub("Saint ", city)])
+        for variant in (f"{flat} {word} {c}" for c in cities for word in ("in", "at")):
+            hit = _institutions(resolver, [variant, *place[1:]])
+            if hit and not hit[0].describe:
+                return hit[0]
+    if found:
+        return found[0]
+    kind = "government" if government else organization_kind(name)
+    return OrgRef(resolver.minter.org(slug(normalise(name))), name, kind)
+
+
+def _institutions(resolver: AffiliationResolver, segments: list[str]) -> list[OrgRef]:
+    return [r for r in resolver.resolve([", ".join(segments)]) if r.kind != "department"]
 
 
 def _topics(projects: list[Project]) -> list[tuple[str, str]]:

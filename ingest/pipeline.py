@@ -15,19 +15,23 @@ import os
 import tempfile
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from graph.build import GraphBuilder
 from graph.errors import IngestError
+from graph.model import SkippedRecord
 from graph.ontology import ensure_ontology
 from graph.store import MEMORY, PreparedSource, Store
 from ingest.curation import PeopleLists
 from ingest.resolve import resolve_store
 
 __all__ = ["Converter", "FileReport", "Timings", "ingest_files", "sha256_path"]
+
+T = TypeVar("T")
 
 
 class Timings(dict[str, float]):
@@ -84,6 +88,24 @@ class Converter(ABC):
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport,
                 tick: Callable[[int], None]) -> None:
         """Write the file's triples with ``builder``, filling ``report``."""
+
+    @staticmethod
+    def usable(items: Iterable[T | SkippedRecord], source: str, report: FileReport,
+               tick: Callable[[int], None]) -> Iterator[T]:
+        """The records a parser yields, with parsing timed, skipped records reported and
+        usable ones counted."""
+        iterator = iter(items)
+        while True:
+            with report.timings.stage("parse"):
+                item = next(iterator, None)
+            if item is None:
+                return
+            tick(1)
+            if isinstance(item, SkippedRecord):
+                report.skipped.append(item.describe(source))
+                continue
+            report.records += 1
+            yield item
 
 
 def sha256_path(path: Path) -> str:

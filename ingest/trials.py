@@ -25,8 +25,8 @@ and writes each study with :func:`graph.build_trials.write_trial`.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
+import io
 import json
 import os
 import re
@@ -119,17 +119,11 @@ def _phases(values: Iterable[str]) -> tuple[str, ...]:
     """``Phase 1/Phase 2`` -> ``("PHASE1", "PHASE2")``; ``N/A`` -> ``("NA",)``."""
     phases: list[str] = []
     for value in values:
-        for part in value.split("/"):
+        parts = ["NA"] if value.strip().upper() in ("N/A", "NA", "NOT APPLICABLE") else value.split("/")
+        for part in parts:
             code = _code(part)
-            if not code:
-                continue
-            if code == "N_A":
-                code = "NA"
-            code = re.sub(r"PHASE_(\d)", r"PHASE\1", code)
-            phases.append(code)
-    # "N/A" splits into "N" and "A" above; put it back together.
-    if phases == ["N", "A"]:
-        phases = ["NA"]
+            if code:
+                phases.append(re.sub(r"^(EARLY_)?PHASE_(\d)$", r"\1PHASE\2", code))
     return tuple(dict.fromkeys(phases))
 
 
@@ -362,21 +356,42 @@ def _same_words(a: str, b: str) -> bool:
     return set(normalise(a).split()) == set(normalise(b).split())
 
 
-def _person_key(official: Official) -> tuple[str, str]:
-    return (normalise(official.family or ""), (official.initials or " ")[0])
+def _given_words(official: Official) -> set[str]:
+    return {w for w in normalise(official.given or "").split() if len(w) > 1}
+
+
+def _same_person(a: Official, b: Official) -> bool:
+    """Same family name, and the same first initial or a shared given name ("R. Jeffrey Chang"
+    and "Jeffrey Chang")."""
+    if normalise(a.family or "") != normalise(b.family or ""):
+        return False
+    return (a.initials or "")[:1] == (b.initials or "")[:1] or bool(_given_words(a) & _given_words(b))
 
 
 def _people(officials: list[Official], responsible: Official | None, sponsor: Official | None) -> tuple[Official, ...]:
     """Overall officials, then the responsible-party investigator and an individual sponsor
-    unless one of the officials is the same person (family name and first initial)."""
+    unless they are one of the people already listed."""
     out = list(officials)
-    seen = {_person_key(o) for o in out if o.is_person}
     for extra in (responsible, sponsor):
-        if extra is None or not extra.is_person or _person_key(extra) in seen:
+        if extra is None or not extra.is_person:
             continue
-        seen.add(_person_key(extra))
-        out.append(extra)
+        if not any(o.is_person and _same_person(o, extra) for o in out):
+            out.append(extra)
     return tuple(out)
+
+
+def _individual(lead: Sponsor | None, responsible: Official | None) -> Sponsor | None:
+    """The lead sponsor, with class ``INDIV`` when it is the sponsor-investigator named as
+    responsible party (legacy records class such a person "Other")."""
+    if lead is None or lead.sponsor_class == "INDIV" or responsible is None:
+        return lead
+    if responsible.role != "Sponsor-Investigator" or not responsible.is_person:
+        return lead
+    parsed = parse_person_name(lead.name)
+    if parsed and _same_person(Official(lead.name, family=parsed[0], given=parsed[1], initials=parsed[2]),
+                               responsible):
+        return Sponsor(lead.name, "INDIV")
+    return lead
 
 
 def _conditions(texts: Iterable[str], mesh: tuple[TrialMeshTerm, ...]) -> tuple[Condition, ...]:
@@ -458,6 +473,7 @@ def _study_json(protocol: dict[str, Any], derived: dict[str, Any], nct: str, ide
         role = "Principal Investigator" if party_type == "PRINCIPAL_INVESTIGATOR" else "Sponsor-Investigator"
         responsible = _official(party.get("investigatorFullName"), role, party.get("investigatorAffiliation"),
                                 "responsible_party", [])
+    lead = _individual(lead, responsible)
     individual = None
     if lead and lead.sponsor_class == "INDIV":
         individual = _official(lead.name, "Sponsor-Investigator", None, "lead_sponsor", [])
@@ -530,10 +546,12 @@ def _expect(text: str, pos: int, chars: str, source: str) -> str:
     return text[pos]
 
 
+_END = object()
+
+
 def _json_items(text: str, pos: int, decoder: json.JSONDecoder, source: str) -> Iterator[tuple[object, int]]:
-    """The values of the JSON array starting at ``text[pos] == "["``, one at a time; the last
-    item yielded is followed by the position after the closing bracket (as ``(None, pos)``
-    with a sentinel)."""
+    """``(value, position after it)`` for each value of the JSON array that starts at
+    ``text[pos]``, decoded one at a time; last comes ``(_END, position after "]")``."""
     pos = _skip_ws(text, pos + 1)
     if pos < len(text) and text[pos] == "]":
         yield _END, pos + 1
@@ -546,9 +564,6 @@ def _json_items(text: str, pos: int, decoder: json.JSONDecoder, source: str) -> 
             yield _END, pos + 1
             return
         pos += 1
-
-
-_END = object()
 
 
 def parse_trials_json(text: str, source: str = "<json>") -> Iterator[TrialRecord]:
@@ -641,6 +656,7 @@ def parse_study_xml(elem: etree._Element, index: int) -> TrialRecord:
             role = "Principal Investigator" if party_type == "PRINCIPAL_INVESTIGATOR" else "Sponsor-Investigator"
             responsible = _official(_xtext(party, "investigator_full_name"), role,
                                     _xtext(party, "investigator_affiliation"), "responsible_party", [])
+    lead = _individual(lead, responsible)
     individual = None
     if lead and lead.sponsor_class == "INDIV":
         individual = _official(lead.name, "Sponsor-Investigator", None, "lead_sponsor", [])
@@ -723,6 +739,7 @@ def parse_trials_xml(stream: BinaryIO, source: str = "<xml>") -> Iterator[TrialR
 # --------------------------------------------------------------------------- files
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_LEADING = b"\xef\xbb\xbf \t\r\n"
 
 
 def read_trials(path: str | os.PathLike[str]) -> Iterator[TrialRecord]:
@@ -732,54 +749,43 @@ def read_trials(path: str | os.PathLike[str]) -> Iterator[TrialRecord]:
     """
     label = os.fsdecode(os.fspath(path))
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed by the ExitStack below
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if data[:2] == _GZIP_MAGIC:
+            data = gzip.decompress(data)
+        first = data.lstrip(_LEADING)[:1]
+        if not first:
+            raise IngestError(label, "empty file")
+        if first in (b"{", b"["):
+            yield from parse_trials_json(data.decode("utf-8-sig"), label)
+        elif first == b"<":
+            yield from parse_trials_xml(io.BytesIO(data), label)
+        else:
+            raise IngestError(label, "not ClinicalTrials.gov data: expected API v2 JSON or legacy "
+                                     "<clinical_study> XML")
+    except EOFError as exc:
+        raise IngestError(label, f"truncated gzip stream ({exc})") from exc
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise IngestError(label, f"corrupt gzip stream ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise IngestError(label, f"not UTF-8 text ({exc.reason})") from exc
     except OSError as exc:
-        raise IngestError(label, f"cannot open file: {exc.strerror or exc}") from exc
-    with contextlib.ExitStack() as stack:
-        stack.callback(raw.close)
-        try:
-            stream: BinaryIO = raw
-            if raw.peek(2)[:2] == _GZIP_MAGIC:
-                gz = gzip.GzipFile(fileobj=raw, mode="rb")
-                stack.callback(gz.close)
-                stream = gz  # type: ignore[assignment]
-            head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
-            first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-            if not head.strip():
-                data = stream.read()
-                if not data.strip():
-                    raise IngestError(label, "empty file")
-                first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-                yield from _dispatch(first, data, None, label)
-            else:
-                yield from _dispatch(first, None, stream, label)
-        except EOFError as exc:
-            raise IngestError(label, f"truncated gzip stream ({exc})") from exc
-        except (gzip.BadGzipFile, zlib.error) as exc:
-            raise IngestError(label, f"corrupt gzip stream ({exc})") from exc
-        except UnicodeDecodeError as exc:
-            raise IngestError(label, f"not UTF-8 text ({exc.reason})") from exc
-        except OSError as exc:
-            raise IngestError(label, f"cannot read file: {exc}") from exc
-
-
-def _dispatch(first: bytes, data: bytes | None, stream: BinaryIO | None, label: str) -> Iterator[TrialRecord]:
-    if first in (b"{", b"["):
-        raw = data if data is not None else stream.read()  # type: ignore[union-attr]
-        yield from parse_trials_json(raw.decode("utf-8-sig"), label)
-    elif first == b"<":
-        if data is not None:
-            import io
-            stream = io.BytesIO(data)
-        yield from parse_trials_xml(stream, label)  # type: ignore[arg-type]
-    else:
-        raise IngestError(label, "not ClinicalTrials.gov data: expected API v2 JSON or legacy <clinical_study> XML")
+        raise IngestError(label, f"cannot read file: {exc.strerror or exc}") from exc
 
 
 # --------------------------------------------------------------------------- converter
 
 Tick = Callable[[int], None]
 _DASH = re.compile(r"\s+[-–—]\s+")
+_LEGAL_FORM = re.compile(
+    r"\s+(inc|incorporated|corp|corporation|co|ltd|limited|llc|gmbh|ag|sa|s a|srl|s r l|spa|s p a|plc|"
+    r"bv|b v|nv|n v|a s|ab|kk)$"
+)
+_COMPANY = re.compile(
+    r"\b(inc|incorporated|corp|corporation|company|co|ltd|limited|llc|gmbh|ag|sa|s\.a|s\.r\.l|srl|spa|"
+    r"plc|bv|nv|a/s|ab|kk|pharmaceuticals?|pharma|therapeutics|biosciences?|biotech|biopharma)\b\.?",
+    re.IGNORECASE,
+)
 
 
 class TrialsConverter(Converter):
@@ -794,8 +800,8 @@ class TrialsConverter(Converter):
 
         self.index = load_org_index(store)
         self.resolver = AffiliationResolver(store.minter, self.index)
-        self._sponsors: dict[str, OrgRef | None] = {}
-        self._affiliations: dict[str, tuple[OrgRef, ...]] = {}
+        self._sponsors: dict[tuple[str, str | None], OrgRef | None] = {}
+        self._affiliations: dict[tuple[str, tuple[tuple[str, str | None], ...]], tuple[OrgRef, ...]] = {}
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
         timings = report.timings
@@ -831,55 +837,71 @@ class TrialsConverter(Converter):
     def organizations(self, trial: Trial) -> TrialOrgs:
         """The organisations of a trial's sponsor, collaborators and officials' affiliations."""
         lead = trial.lead_sponsor
-        sponsor = self.sponsor_org(lead.name) if lead and lead.sponsor_class != "INDIV" else None
-        collaborators = tuple(
-            self.sponsor_org(c.name) if c.sponsor_class != "INDIV" else None for c in trial.collaborators
-        )
+        sponsor = self.sponsor_org(lead) if lead else None
+        collaborators = tuple(self.sponsor_org(c) for c in trial.collaborators)
+        sponsors = tuple(s for s in (lead, *trial.collaborators) if s is not None)
         officials = tuple(
-            self.affiliation_orgs(o.affiliation) if o.is_person and o.affiliation else ()
+            self.affiliation_orgs(o.affiliation, sponsors) if o.is_person and o.affiliation else ()
             for o in trial.officials
         )
         return TrialOrgs(sponsor, collaborators, officials)
 
-    def sponsor_org(self, name: str) -> OrgRef | None:
-        """The organisation a sponsor name stands for: a ROR organisation by name or alias, else
-        what the affiliation resolver finds in it, else one minted from the name."""
-        if name not in self._sponsors:
-            self._sponsors[name] = self._sponsor_org(name)
-        return self._sponsors[name]
+    def sponsor_org(self, sponsor: Sponsor) -> OrgRef | None:
+        """The organisation a sponsor stands for: a ROR organisation (by name or alias, or as the
+        affiliation resolver finds it), else one minted from the whole name. None for a person
+        (class ``INDIV``) or a withheld name."""
+        key = (sponsor.name, sponsor.sponsor_class)
+        if key not in self._sponsors:
+            self._sponsors[key] = self._sponsor_org(sponsor)
+        return self._sponsors[key]
 
-    def _sponsor_org(self, name: str) -> OrgRef | None:
-        if _placeholder(name):
+    def _sponsor_org(self, sponsor: Sponsor) -> OrgRef | None:
+        name = sponsor.name
+        if _placeholder(name) or sponsor.sponsor_class == "INDIV":
             return None
-        bare = _SPACE.sub(" ", _PARENTHESES.sub(" ", name)).strip(" ,.;")
+        bare = _bare_org(name)
         for candidate in dict.fromkeys((name, bare)):
             ror = self._exact(candidate)
             if ror:
                 return ror
-        refs = [r for r in self.resolver.resolve([name]) if r.kind != "department"]
-        if refs:
-            return refs[0]
-        return self._minted(bare or name)
+        # A sponsor name is one organisation's name, commas and all ("National Heart, Lung, and
+        # Blood Institute"): the resolver, made for affiliation strings, may only find a ROR
+        # organisation in it ("Harvard Medical School (HMS and HSDM)", "University Health
+        # Network, Toronto"), never cut a name of its own out of it.
+        for ref in self.resolver.resolve([name]):
+            if ref.kind != "department" and not ref.describe:
+                return ref
+        kind = "institution" if sponsor.sponsor_class == "INDUSTRY" else None
+        return self._minted(bare or name, kind)
 
-    def affiliation_orgs(self, text: str) -> tuple[OrgRef, ...]:
+    def affiliation_orgs(self, text: str, sponsors: tuple[Sponsor, ...] = ()) -> tuple[OrgRef, ...]:
         """The department and institution of an official's affiliation ("Department of
-        Psychiatry - Medical University of South Carolina"), or an organisation minted from
-        it; nothing for a phone number or other non-name."""
-        if text not in self._affiliations:
-            self._affiliations[text] = self._affiliation_orgs(text)
-        return self._affiliations[text]
+        Psychiatry - Medical University of South Carolina"): a ROR organisation by name, the
+        record's sponsor when the affiliation names it ("Orlando Health" for "Orlando Health,
+        Inc."), what the affiliation resolver finds, or a company minted from its name; nothing
+        for a phone number or a bare speciality ("Obstetrics and Gynecology")."""
+        key = (text, tuple((s.name, s.sponsor_class) for s in sponsors))
+        if key not in self._affiliations:
+            self._affiliations[key] = self._affiliation_orgs(text, sponsors)
+        return self._affiliations[key]
 
-    def _affiliation_orgs(self, text: str) -> tuple[OrgRef, ...]:
+    def _affiliation_orgs(self, text: str, sponsors: tuple[Sponsor, ...]) -> tuple[OrgRef, ...]:
         if _placeholder(text) or len(re.findall(r"\d", text)) >= 5 or not re.search(r"[^\W\d_]{2}", text):
             return ()
         ror = self._exact(text)
         if ror:
             return (ror,)
+        for sponsor in sponsors:
+            if sponsor.sponsor_class != "INDIV" and _org_key(sponsor.name) == _org_key(text):
+                org = self.sponsor_org(sponsor)
+                return (org,) if org else ()
         refs = self.resolver.resolve([_DASH.sub(", ", text)])
         if refs:
             return refs
-        bare = _SPACE.sub(" ", _PARENTHESES.sub(" ", text)).strip(" ,.;")
-        return (self._minted(bare),) if bare else ()
+        bare = _bare_org(text)
+        if _COMPANY.search(bare):  # "Alzheon Inc.": a company the resolver does not recognise
+            return (self._minted(bare, "institution"),)
+        return ()
 
     def _exact(self, name: str) -> OrgRef | None:
         hit = self.index.exact(name)
@@ -889,5 +911,22 @@ class TrialsConverter(Converter):
         self.resolver.matches.setdefault(name, AffiliationMatch(name, org, method, confidence))
         return OrgRef(org, self.index.labels.get(org, name), kind, describe=False)
 
-    def _minted(self, name: str) -> OrgRef:
-        return OrgRef(self.store.minter.org(slug(normalise(name))), name, kind_from_name(name))
+    def _minted(self, name: str, kind: str | None = None) -> OrgRef:
+        """An organisation this source names, keyed on its name without legal form, so that
+        "Celgene" and "Celgene Corporation" are one."""
+        return OrgRef(self.store.minter.org(slug(_org_key(name))), name, kind or kind_from_name(name))
+
+
+def _bare_org(name: str) -> str:
+    """An organisation name without parenthesised acronyms: "National Institute on Aging (NIA)"."""
+    return _SPACE.sub(" ", _PARENTHESES.sub(" ", name)).strip(" ,;")
+
+
+def _org_key(name: str) -> str:
+    """The matching form of an organisation name without its legal form ("Inc.", "Co., Ltd.")."""
+    key = normalise(_bare_org(name))
+    while True:
+        shorter = _LEGAL_FORM.sub("", key)
+        if shorter == key or not shorter:
+            return key
+        key = shorter
