@@ -15,6 +15,7 @@ from graph.queries import load_query
 from graph.store import Store
 from graph.uris import department_slug, slug
 from ingest.affiliations import AffiliationResolver, OrgIndex, RorName, kind_from_name, normalise
+from ingest.fda import FdaDevicesConverter
 from ingest.mesh import read_mesh, tree_parent
 from ingest.mesh_labels import mesh_ui_for_label
 from ingest.pipeline import Converter, FileReport, Timings
@@ -217,4 +218,5 @@ CONVERTERS: dict[str, type[Converter]] = {
     "mesh": MeshConverter,
     "ror": RorConverter,
     "table": TablesConverter,
+    "fda-devices": FdaDevicesConverter,
 }

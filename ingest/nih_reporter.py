@@ -17,6 +17,7 @@ descriptor labels to subject areas, and writes everything with
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
@@ -393,8 +394,11 @@ def resolve_institution(resolver: AffiliationResolver, name: str, place: list[st
             hit = _institutions(resolver, [variant, *place[1:]])
             if hit and not hit[0].describe:
                 return hit[0]
-    if found:
+    if found and not found[0].describe:
         return found[0]
+    if found:  # minted by the resolver from the name: type it as a company or agency too
+        kind = "government" if government else organization_kind(found[0].label)
+        return dataclasses.replace(found[0], kind=kind)
     kind = "government" if government else organization_kind(name)
     return OrgRef(resolver.minter.org(slug(normalise(name))), name, kind)
 
