@@ -33,7 +33,7 @@ from graph.model import OrgRef
 from graph.model_grants_patents import (
     Patent, PaperPatentPair, PrincipalInvestigator, Project, ProjectOrganization,
 )
-from graph.namespaces import BIBO, DCTERMS, FABIO, FOAF, HG, MESH, OWL, RDF, RDFS, SCHEMA, SKOS, VIVO
+from graph.namespaces import BIBO, DCTERMS, FABIO, FOAF, HG, MESH, RDF, RDFS, SCHEMA, SKOS, VIVO
 from graph.uris import Minter, slug
 
 __all__ = [
@@ -383,39 +383,44 @@ _YEAR = re.compile(r"^(\d{4})")
 
 def write_paired_paper(
     builder: GraphBuilder, pair: PaperPatentPair,
-    authors: Sequence[tuple[str | None, str | None]],
+    authors: Sequence[tuple[str | None, str | None]], iri: str | None = None, describe: bool = True,
 ) -> str:
-    """The paper of a Pap2Pat pair, with its authors as authorship mentions
-    (``{paper}/authorship/{rank}``), related to its patent. ``authors`` are the
-    (family, given) names of ``pair.authors``. Returns the paper IRI."""
+    """The paper of a Pap2Pat pair, related to its patent, with its OpenAlex id
+    (``hg:externalId "openalex:W…"``, as the OpenAlex source writes it).
+
+    ``iri`` is the paper node (default: :func:`openalex_paper_iri`). When ``describe``
+    (no other source describes the paper) it gets its title, date, abstract and its
+    authors as a ranked author list of authorship mentions
+    (``{paper}/authorship/{rank}``); ``authors`` are the (family, given) names of
+    ``pair.authors``. Returns the paper IRI.
+    """
     minter = builder.minter
-    iri = openalex_paper_iri(minter, pair.work_id)
+    iri = iri or openalex_paper_iri(minter, pair.work_id)
     p = nt.iri(iri)
     builder.first(p)
-    title = nt.lit(pair.title or pair.work_id)
-    lines = [
-        f"{p} {A} <{BIBO}AcademicArticle> .\n",
-        f"{p} {LABEL} {title} .\n",
-        f"{p} <{OWL}sameAs> <https://semopenalex.org/work/{pair.work_id}> .\n",
-    ]
+    lines = [f"{p} <{HG}externalId> {nt.lit('openalex:' + pair.work_id)} .\n"]
     add = lines.append
-    if pair.title:
-        add(f"{p} <{DCTERMS}title> {title} .\n")
-    if pair.abstract:
-        add(f"{p} <{BIBO}abstract> {nt.lit(pair.abstract)} .\n")
-    if pair.date:
-        add(f"{p} <{DCTERMS}issued> {_date_literal(pair.date)} .\n")
-        if year := _YEAR.match(pair.date):
-            add(f'{p} <{FABIO}hasPublicationYear> "{year.group(1)}"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
-    for rank, (family, given) in enumerate(authors, start=1):
-        if not (family or given):
-            continue
-        a = nt.iri(f"{iri}/authorship/{rank}")
-        add(f"{a} {A} <{VIVO}Authorship> .\n")
-        add(f"{a} <{VIVO}rank> \"{rank}\"^^<{_INTEGER}> .\n")
-        add(f"{a} {RELATES} {p} .\n")
-        add(f"{p} {RELATED_BY} {a} .\n")
-        builder.mention(a, family, given, None, None, lines)
+    if describe:
+        title = nt.lit(pair.title or pair.work_id)
+        add(f"{p} {A} <{BIBO}AcademicArticle> .\n")
+        add(f"{p} {LABEL} {title} .\n")
+        if pair.title:
+            add(f"{p} <{DCTERMS}title> {title} .\n")
+        if pair.abstract:
+            add(f"{p} <{BIBO}abstract> {nt.lit(pair.abstract)} .\n")
+        if pair.date:
+            add(f"{p} <{DCTERMS}issued> {_date_literal(pair.date)} .\n")
+            if year := _YEAR.match(pair.date):
+                add(f'{p} <{FABIO}hasPublicationYear> "{year.group(1)}"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
+        for rank, (family, given) in enumerate(authors, start=1):
+            if not (family or given):
+                continue
+            a = nt.iri(f"{iri}/authorship/{rank}")
+            add(f"{a} {A} <{VIVO}Authorship> .\n")
+            add(f"{a} <{VIVO}rank> \"{rank}\"^^<{_INTEGER}> .\n")
+            add(f"{a} {RELATES} {p} .\n")
+            add(f"{p} {RELATED_BY} {a} .\n")
+            builder.mention(a, family, given, None, None, lines)
     if pair.patent_number:
         c = minter.patent(pair.patent_number)
         add(f"{p} <{DCTERMS}relation> {nt.iri(c)} .\n")

@@ -114,6 +114,12 @@ def split_affiliation(text: str) -> list[list[str]]:
     return parts
 
 
+def _is_acronym(name: str) -> bool:
+    """A short all-letters name such as "MRC" or "UCSF"."""
+    key = normalise(name).replace(" ", "")
+    return len(key) <= 5 and name.strip().isupper()
+
+
 def _is_generic(segment: str) -> bool:
     """True for names that say what an organisation is but not which ("School of Medicine")."""
     return not _distinctive(normalise(segment))
@@ -283,6 +289,8 @@ class AffiliationResolver:
             org_country = self.index.countries.get(hit[0])
             if country and org_country and org_country != country:
                 continue
+            if _is_acronym(name) and (country is None or org_country != country):
+                continue  # "MRC", "UT": acronyms match only where the country confirms them
             if name not in self.matches:
                 self.matches[name] = AffiliationMatch(name, hit[0], hit[2], hit[3])
             return OrgRef(hit[0], self.index.labels.get(hit[0], name), hit[1], describe=False)

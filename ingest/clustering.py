@@ -396,7 +396,7 @@ class _Stats:
             if item.given.is_full:
                 names.add((item.family, _first(item.given)))
         n_works, n_items = len(works) + 1, len(items) + 1
-        scale = math.log(n_works)
+        scale = math.log(n_works) or 1.0  # one work (or none): nothing to weigh against
         family_firsts = _count(f for f, _ in names)
         first_families = _count(g for _, g in names)
         stats = cls(

@@ -22,6 +22,7 @@ from ingest.pipeline import Converter, FileReport, Timings
 from ingest.pubmed import read_pubmed
 from ingest.ror import bare_ror_id, read_ror
 from ingest.tables import read_tables
+from ingest.trials import TrialsConverter
 
 __all__ = [
     "CONVERTERS", "PubmedConverter", "MeshConverter", "RorConverter", "TablesConverter", "load_org_index",
@@ -219,4 +220,5 @@ CONVERTERS: dict[str, type[Converter]] = {
     "ror": RorConverter,
     "table": TablesConverter,
     "fda-devices": FdaDevicesConverter,
+    "trials": TrialsConverter,
 }

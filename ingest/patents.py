@@ -43,6 +43,7 @@ from lxml import etree
 from graph.build import GraphBuilder
 from graph.build_grants_patents import openalex_paper_iri, write_paired_paper, write_patent
 from graph.errors import IngestError
+from graph.namespaces import HG
 from graph.model import OrgRef, SkippedRecord
 from graph.model_grants_patents import (
     Assignee, CitedPaper, CitedPatent, Inventor, PaperPatentPair, Patent,
@@ -609,16 +610,26 @@ class PatentsConverter(Converter):
             report.records += 1
             if isinstance(item, PaperPatentPair):
                 with timings.stage("map"):
-                    write_paired_paper(builder, item, [split_name(a) for a in item.authors])
+                    iri, describe = self.paper_for_work(item.work_id)
+                    write_paired_paper(builder, item, [split_name(a) for a in item.authors], iri, describe)
                 continue
             with timings.stage("affiliations"):
                 orgs = list(dict.fromkeys(self.assignee_org(a) for a in item.assignees if not a.is_person))
             with timings.stage("map"):
                 write_patent(builder, item, orgs, self._paper_iris(item),
-                             [openalex_paper_iri(self.store.minter, w) for w in item.paired_papers])
+                             [self.paper_for_work(w)[0] for w in item.paired_papers])
         with timings.stage("map"):
             for match in self.resolver.matches.values():
                 builder.affiliation_match(match)
+
+    def paper_for_work(self, work_id: str) -> tuple[str, bool]:
+        """The paper node of an OpenAlex work, and whether this source describes it: the
+        paper another source (OpenAlex, by its ``hg:externalId "openalex:W…"``) already
+        gave that id, else ``paper/openalex-{W-id}`` described from the pair."""
+        own = openalex_paper_iri(self.store.minter, work_id)
+        rows = self.store.select(
+            f'SELECT ?p WHERE {{ ?p <{HG}externalId> "openalex:{work_id}" FILTER(?p != <{own}>) }} ORDER BY ?p')
+        return (rows[0]["p"], False) if rows else (own, True)
 
     def _paper_iris(self, patent: Patent) -> list[str]:
         if not patent.cited_papers:

@@ -612,8 +612,8 @@ def parse_trials_json(text: str, source: str = "<json>") -> Iterator[TrialRecord
             raise IngestError(source, f"invalid JSON: extra data after line {text.count(chr(10), 0, pos) + 1}")
     except json.JSONDecodeError as exc:
         raise IngestError(source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
-    if index == 0 and start == "[":
-        raise IngestError(source, "no studies: the JSON array is empty")
+    if index == 0:
+        raise IngestError(source, "no studies: the JSON array of studies is empty")
 
 
 def _not_v2_message(fields: dict[str, Any]) -> str:

@@ -53,8 +53,8 @@ def with_pubmed(store: Store, tmp_path: Path) -> Store:
 
 def select(store: Store, query: str, **iris: str) -> list[dict]:
     """Rows of a query with the standard prefixes; ``$name`` in it stands for the IRI ``iris[name]``."""
-    for name, iri in iris.items():
-        query = query.replace(f"${name}", f"<{iri}>")
+    for name in sorted(iris, key=len, reverse=True):
+        query = query.replace(f"${name}", f"<{iris[name]}>")
     return store.select(P + query)
 
 

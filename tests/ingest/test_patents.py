@@ -17,7 +17,7 @@ from ingest.kinds import CONVERTERS
 from ingest.patents import (
     PatentsConverter, federal_grants, patent_number, read_patents, split_name, uspto_date,
 )
-from ingest.pipeline import ingest_files
+from ingest.pipeline import Converter, ingest_files
 from tests.support import DATA, shared_or_skip
 
 FOLDER = DATA / "patents"
@@ -348,6 +348,32 @@ def test_a_pair_links_bateman_s_patent_to_his_papers(store: Store) -> None:
     authors = select(store, "SELECT (COUNT(?a) AS ?n) WHERE { ?a a vivo:Authorship ; vivo:relates ?paper ; hg:resolvedTo ?x }",
                      paper=paper)
     assert authors == [{"n": 14}]
+
+
+class _OpenAlexIds(Converter):
+    """Stands in for an OpenAlex ingest that gave a PubMed paper its OpenAlex id."""
+
+    kind = "test-openalex-ids"
+
+    def convert(self, path, builder, report, tick) -> None:  # noqa: ANN001 - the Converter signature
+        builder.emit([f'<{BASE}paper/pmid-23761040> <https://w3id.org/hubgraph/ontology#externalId> '
+                      f'"openalex:{path.read_text().strip()}" .\n'])
+        report.records = 1
+
+
+def test_a_pair_paper_that_openalex_already_named_is_linked_not_described(store: Store, tmp_path: Path) -> None:
+    background(store)
+    ids = tmp_path / "ids.txt"
+    ids.write_text("W2789872951")
+    ingest_files(store, _OpenAlexIds(store), [ids])
+    ingest(store, *PAIR_FILES[:2])
+    known = BASE + "paper/pmid-23761040"
+    patent = BASE + "patent/us20180372720"
+    assert select(store, "SELECT ?x WHERE { ?p dcterms:relation ?x }", p=patent) == [{"x": known}]
+    assert select(store, "SELECT ?x WHERE { ?q dcterms:relation ?x }", q=known) == [{"x": patent}]
+    assert select(store, "SELECT ?t WHERE { ?q ?p ?o . ?q a ?t }", q=BASE + "paper/openalex-W2789872951") == []
+    [row] = select(store, "SELECT (COUNT(?a) AS ?n) WHERE { ?a vivo:relates ?q ; a vivo:Authorship }", q=known)
+    assert row["n"] == 15  # PubMed's author list only
 
 
 def test_reingesting_unchanged_files_is_a_no_op(store: Store, tmp_path: Path) -> None:
