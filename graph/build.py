@@ -368,15 +368,16 @@ class GraphBuilder:
         self.emit(lines)
 
     def mention_link(self, mention: str, person_key: str, confidence: float,
-                     evidence: Iterable[str], authorship: bool) -> None:
-        """Link a mention to its person, with the confidence and evidence of the link."""
+                     evidence: Iterable[str], relationship: bool) -> None:
+        """Link a mention to its person, with the confidence and evidence of the link; a
+        VIVO relationship (authorship, investigator role) also relates the person."""
         m = nt.iri(mention)
         person = nt.iri(self.minter.person(person_key))
         lines = [
             f"{m} <{HG}resolvedTo> {person} .\n",
             f"{m} <{HG}resolutionConfidence> {nt.decimal(confidence)} .\n",
         ]
-        if authorship:
+        if relationship:
             lines.append(f"{m} {RELATES} {person} .\n")
             lines.append(f"{person} {RELATED_BY} {m} .\n")
         lines.extend(f"{m} <{HG}resolutionEvidence> {nt.lit(e)} .\n" for e in evidence)

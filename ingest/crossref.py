@@ -308,15 +308,27 @@ class OrgMapper:
         return self.named(inst.name) if inst.name else ()
 
     def of_author(self, sb: ScholarlyBuilder, author: WorkAuthor) -> tuple[OrgRef, ...]:
-        """An author's organisations: those the source resolved with ROR ids, else those its
-        affiliation strings (or institution names) resolve to."""
+        """An author's organisations: those the source resolved with ROR ids, else the loaded
+        (ROR) organisations its affiliation strings match, with their departments, else those
+        its institution names resolve to.
+
+        Unlike PubMed's, Crossref's and OpenAlex's affiliation strings often run their parts
+        together without commas ("Department of X University of Y Berkeley CA USA"), so a
+        string that matches no loaded organisation mints none: its text stays on the mention.
+        """
         refs = [self.ror(sb, i.ror_id, i.name, i.type) for i in author.institutions if i.ror_id]
         if not refs:
-            refs.extend(self.resolver.resolve(author.affiliations))
+            refs.extend(self.matched(author.affiliations))
         if not refs:
             for inst in author.institutions:
                 refs.extend(self.institution(sb, inst))
         return tuple(dict.fromkeys(refs))
+
+    def matched(self, texts: Iterable[str]) -> list[OrgRef]:
+        """The loaded organisations affiliation strings match, and their departments."""
+        refs = self.resolver.resolve(texts)
+        known = {r.iri for r in refs if not r.describe}
+        return [r for r in refs if not r.describe or r.parent in known]
 
 
 class ScholarlyConverter(Converter):

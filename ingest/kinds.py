@@ -15,8 +15,13 @@ from graph.queries import load_query
 from graph.store import Store
 from graph.uris import department_slug, slug
 from ingest.affiliations import AffiliationResolver, OrgIndex, RorName, kind_from_name, normalise
+from ingest.crossref import CrossrefConverter
 from ingest.fda import FdaDevicesConverter
 from ingest.mesh import read_mesh, tree_parent
+from ingest.nih_reporter import NihReporterConverter
+from ingest.openalex import OpenAlexConverter
+from ingest.orcid import OrcidConverter
+from ingest.patents import PatentsConverter
 from ingest.mesh_labels import mesh_ui_for_label
 from ingest.pipeline import Converter, FileReport, Timings
 from ingest.pubmed import read_pubmed
@@ -221,4 +226,9 @@ CONVERTERS: dict[str, type[Converter]] = {
     "table": TablesConverter,
     "fda-devices": FdaDevicesConverter,
     "trials": TrialsConverter,
+    "nih-reporter": NihReporterConverter,
+    "patents": PatentsConverter,
+    "orcid": OrcidConverter,
+    "openalex": OpenAlexConverter,
+    "crossref": CrossrefConverter,
 }

@@ -17,7 +17,6 @@ descriptor labels to subject areas, and writes everything with
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import json
 import os
@@ -369,36 +368,35 @@ class NihReporterConverter(Converter):
             return ()
         cached = self._orgs.get(org)
         if cached is None:
-            place = [title_case(p) for p in (org.city, org.state, org.country) if p]
-            ref = resolve_institution(self.resolver, title_case(org.name), place)
+            ref = resolve_institution(self.resolver, title_case(org.name),
+                                      title_case(org.city) if org.city else None,
+                                      title_case(org.country) if org.country else None)
             self._orgs[org] = cached = (ref,)
         return cached
 
 
-def resolve_institution(resolver: AffiliationResolver, name: str, place: list[str],
-                        government: bool = False) -> OrgRef:
-    """The organisation a name (with its city, state, country in ``place``) stands for.
+def resolve_institution(resolver: AffiliationResolver, name: str, city: str | None = None,
+                        country: str | None = None, government: bool = False) -> OrgRef:
+    """The organisation a name (of an institution in ``city``, ``country``) stands for.
 
-    The resolver is asked for the name, then, when that finds no loaded organisation,
+    The resolver is asked for the name (with the country, so that it never picks an
+    organisation of another country), then, when that finds no loaded organisation,
     for the name with its city ("Washington University" in St. Louis -> "Washington
-    University in St. Louis", the way ROR names many institutions). Failing both, the
-    resolver's own minted organisation is used, else one is minted from the name
-    (company, government agency, hospital, university or institution).
+    University in St. Louis", the way ROR names many institutions). Failing both, an
+    organisation is minted from the name (company, government agency, hospital,
+    university or institution).
     """
-    flat = _CORPORATE_COMMA.sub(" ", name).replace(",", " ")
-    found = _institutions(resolver, [flat, *place])
-    if (not found or found[0].describe) and place:
-        city = place[0]
-        cities = dict.fromkeys([city, _SAINT.sub("St. ", city), _ST.sub("Saint ", city)])
-        for variant in (f"{flat} {word} {c}" for c in cities for word in ("in", "at")):
-            hit = _institutions(resolver, [variant, *place[1:]])
-            if hit and not hit[0].describe:
-                return hit[0]
+    flat = " ".join(_CORPORATE_COMMA.sub(" ", name).replace(",", " ").split())
+    tail = [country] if country else []
+    found = _institutions(resolver, [flat, *tail])
     if found and not found[0].describe:
         return found[0]
-    if found:  # minted by the resolver from the name: type it as a company or agency too
-        kind = "government" if government else organization_kind(found[0].label)
-        return dataclasses.replace(found[0], kind=kind)
+    if city:
+        cities = dict.fromkeys([city, _SAINT.sub("St. ", city), _ST.sub("Saint ", city)])
+        for variant in (f"{flat} {word} {c}" for c in cities for word in ("in", "at")):
+            hit = _institutions(resolver, [variant, *tail])
+            if hit and not hit[0].describe:
+                return hit[0]
     kind = "government" if government else organization_kind(name)
     return OrgRef(resolver.minter.org(slug(normalise(name))), name, kind)
 

@@ -89,9 +89,9 @@ def _entity(record: object, index: int) -> Item:
     if match is None:
         return SkippedRecord(index, None, "id", "no OpenAlex id")
     oid, path_kind = match.group("id"), match.group("kind")
-    if path_kind:  # keywords/..., subfields/..., fields/..., domains/..., sdgs/...
-        return UnmodelledRecord(index, f"{path_kind}/{oid}", f"OpenAlex {path_kind}")
     kind = oid[0].upper() if re.fullmatch(r"[A-Za-z]\d+", oid) else ""
+    if not kind and path_kind:  # keywords/..., subfields/..., fields/..., domains/..., sdgs/...
+        return UnmodelledRecord(index, f"{path_kind}/{oid}", f"OpenAlex {path_kind}")
     oid = kind + oid[1:] if kind else oid
     if kind == "W":
         return _work(record, oid, index)

@@ -43,11 +43,11 @@ from lxml import etree
 from graph.build import GraphBuilder
 from graph.build_grants_patents import openalex_paper_iri, write_paired_paper, write_patent
 from graph.errors import IngestError
-from graph.namespaces import HG
 from graph.model import OrgRef, SkippedRecord
 from graph.model_grants_patents import (
     Assignee, CitedPaper, CitedPatent, Inventor, PaperPatentPair, Patent,
 )
+from graph.namespaces import HG
 from graph.store import Store
 from graph.uris import nih_grant_key
 from ingest.affiliations import AffiliationResolver
@@ -220,8 +220,8 @@ def _cited_paper(text: str) -> CitedPaper | None:
 def split_xml_documents(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     """The XML documents of a file that concatenates them, each with the line it starts on."""
     buffer: list[bytes] = []
-    start = line_no = 0
-    for line_no, line in enumerate(stream, start=1):  # noqa: B007 - line_no used after the loop
+    start = 0
+    for line_no, line in enumerate(stream, start=1):
         if _XML_DECL.match(line) and any(chunk.strip() for chunk in buffer):
             yield start, b"".join(buffer)
             buffer = []
@@ -412,7 +412,7 @@ def parse_uspto_xml(stream: IO[bytes], source: str) -> Iterator[Patent | Skipped
     """
     index = good = 0
     first_problem: SkippedRecord | None = None
-    for index, (line, data) in enumerate(split_xml_documents(stream), start=1):  # noqa: B007
+    for index, (line, data) in enumerate(split_xml_documents(stream), start=1):
         record = parse_uspto_document(data, index, line)
         if isinstance(record, SkippedRecord):
             first_problem = first_problem or record
@@ -532,8 +532,8 @@ def read_patents(path: str | os.PathLike[str]) -> Iterator[Record]:
         raw = open(file, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise IngestError(label, f"cannot open file: {exc.strerror or exc}") from exc
+    stream: IO[bytes] = raw
     try:
-        stream: IO[bytes] = raw
         if raw.peek(2)[:2] == b"\x1f\x8b":
             stream = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
         head = _first_byte(stream)
@@ -550,16 +550,16 @@ def read_patents(path: str | os.PathLike[str]) -> Iterator[Record]:
     except OSError as exc:
         raise IngestError(label, f"cannot read file: {exc}") from exc
     finally:
+        if stream is not raw:
+            stream.close()
         raw.close()
 
 
 def _first_byte(stream: IO[bytes]) -> bytes:
-    """The first byte that is not white space or a BOM, without consuming it (the stream
-    is wrapped so that the caller still reads from the start)."""
+    """The first byte that is not white space or a BOM, peeked (nothing is consumed)."""
     peek = getattr(stream, "peek", None)
     data = peek(64) if peek else b""
-    data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return data[:1]
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
 
 
 def _json_records(stream: IO[bytes], path: Path, source: str) -> Iterator[Record]:
@@ -643,8 +643,7 @@ class PatentsConverter(Converter):
         """The organisation an assignee is (see :func:`ingest.nih_reporter.resolve_institution`)."""
         cached = self._orgs.get(assignee)
         if cached is None:
-            place = [p for p in (assignee.city, assignee.state, assignee.country) if p]
-            cached = resolve_institution(self.resolver, assignee.name or "", place,
+            cached = resolve_institution(self.resolver, assignee.name or "", assignee.city, assignee.country,
                                          government=assignee.type_code in ("06", "07", "08", "09"))
             self._orgs[assignee] = cached
         return cached

@@ -53,8 +53,13 @@ class ResolutionReport:
     largest: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-def load_mentions(store: Store) -> list[Mention]:
-    """Every person mention in the store, with what resolution compares, in four queries."""
+def load_mentions(store: Store, relationships: set[str] | None = None) -> list[Mention]:
+    """Every person mention in the store, with what resolution compares, in four queries.
+
+    ``relationships`` collects the mentions that are VIVO relationships (authorships,
+    investigator roles): their person link is also written as vivo:relates.
+    """
+    relationships = set() if relationships is None else relationships
     topics: dict[str, tuple[str, ...]] = {}
     for row in store.select(load_query("work_topics")):
         topics[row["work"]] = tuple(sorted(set(row["topics"].split())))
@@ -66,6 +71,8 @@ def load_mentions(store: Store) -> list[Mention]:
         institutions[row["mention"]].add(row["institution"])
     mentions = []
     for row in store.select(load_query("mentions")):
+        if row["relates"]:
+            relationships.add(row["mention"])
         known = fields.get(row["mention"], {})
         first = partial(_first, known)
         orcid = first("mentionOrcid")
@@ -78,7 +85,7 @@ def load_mentions(store: Store) -> list[Mention]:
             local_id=first("localId"),
             local_scope=first("localScope"),
             work=row["work"],
-            year=int(row["year"]) if row["year"] else None,
+            year=int(row["year"]) if (row["year"] or "").isdigit() else None,
             orgs=tuple(sorted(institutions.get(row["mention"], ()))),
             affiliations=tuple(known.get("affiliationText", ())),
             topics=topics.get(row["work"] or "", ()),
@@ -104,7 +111,8 @@ def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionR
     """Resolve every mention in the store and update the resolution graph."""
     start = time.perf_counter()
     lists = lists or PeopleLists()
-    mentions = load_mentions(store)
+    relationships: set[str] = set()
+    mentions = load_mentions(store, relationships)
     by_id = {m.id: m for m in mentions}
     curation = lists.curation_for(store.minter)
     try:
@@ -124,7 +132,7 @@ def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionR
                 if i in removed:
                     report.removed += 1
                     continue
-                _write_person(builder, keys[i], cluster, by_id,
+                _write_person(builder, keys[i], cluster, by_id, relationships,
                               lists.matches_opt_out(_identifiers(cluster, keys[i], by_id), store.minter))
             retired = _retired(previous, retired_before, clusters, keys, removed)
             for old_key, new_key in sorted(retired.items()):
@@ -254,15 +262,15 @@ def _identifiers(cluster: Cluster, key: str, by_id: dict[str, Mention]) -> set[s
 
 
 def _write_person(builder: GraphBuilder, key: str, cluster: Cluster, by_id: dict[str, Mention],
-                  opted_out: bool) -> None:
+                  relationships: set[str], opted_out: bool) -> None:
     members = [by_id[m.mention] for m in cluster.mentions]
     family, given = _best_name(cluster, by_id)
     orcids = sorted({m.orcid for m in members if m.orcid})
     local_ids = sorted({m.local_id for m in members if m.local_id})
     builder.person(key, family, given, orcids[0] if orcids else None, local_ids, opted_out)
     for link in cluster.mentions:
-        authorship = by_id[link.mention].work is not None
-        builder.mention_link(link.mention, key, link.confidence, link.evidence, authorship)
+        builder.mention_link(link.mention, key, link.confidence, link.evidence,
+                             link.mention in relationships)
 
 
 def _description(store: Store, mentions: int, persons: int) -> list[str]:

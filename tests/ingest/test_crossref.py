@@ -14,7 +14,7 @@ from graph.model_scholarly import UnmodelledRecord, Work, WorkAuthor
 from graph.namespaces import sparql_prefixes
 from graph.store import Store
 from ingest.crossref import CrossrefConverter, clean_text, iso_date, read_crossref, split_name
-from ingest.kinds import PubmedConverter
+from ingest.kinds import PubmedConverter, RorConverter
 from ingest.orcid import OrcidConverter
 from ingest.pipeline import ingest_files
 from tests.support import DATA, shared_or_skip
@@ -178,9 +178,24 @@ def test_a_list_response_gives_described_papers_with_ranked_authors(store: Store
     [first] = select(store, "SELECT ?text WHERE { ?a vivo:relates $p ; vivo:rank 1 ; hg:affiliationText ?text }",
                      p=paper)
     assert first["text"].startswith("Department of Environmental Science, Policy, and Management")
-    berkeley = select(store, """SELECT DISTINCT ?label WHERE { ?a vivo:relates $p ; hg:affiliation ?o .
-                                                                ?o a vivo:University ; rdfs:label ?label }""", p=paper)
-    assert berkeley  # the affiliation string resolved to an institution
+    # With no ROR organisations loaded, affiliation strings stay text and mint no organisation.
+    assert not select(store, "SELECT ?o WHERE { ?a hg:affiliation ?o }")
+
+
+def test_affiliations_matching_loaded_organisations_link_them(tmp_path: Path) -> None:
+    store = Store.open()
+    ingest_files(store, RorConverter(store), [DATA / "ror" / "ror_v1_sample.json"])
+    item = dict(list_items()[0])
+    item["author"] = [dict(item["author"][0], affiliation=[
+        {"name": "Department of Neurology, Massachusetts General Hospital, Boston, MA, USA"},
+        {"name": "Department of Environmental Science, Policy, and Management University of California Berkeley"}])]
+    ingest(store, write(tmp_path, "work.json", {"message-type": "work", "message": item}))
+    mgh = store.minter.ror_org("002pd6e78")
+    rows = select(store, """SELECT ?o ?label WHERE { ?a vivo:rank 1 ; hg:affiliation ?o .
+                                                     OPTIONAL { ?o rdfs:label ?label } } ORDER BY ?o""")
+    assert rows == [{"o": mgh, "label": "Massachusetts General Hospital"},
+                    {"o": f"{mgh}/neurology", "label": "Department of Neurology"}]
+    assert len(select(store, "SELECT ?t WHERE { ?a vivo:rank 1 ; hg:affiliationText ?t }")) == 2
 
 
 def test_authorship_rules_hold(store: Store) -> None:

@@ -204,6 +204,14 @@ def test_principal_investigators_resolve_to_persons_at_the_recipient(store: Stor
     assert papers == [{"paper": BASE + "paper/pmid-99999982"}]
 
 
+def test_reporter_alone_in_an_empty_store_resolves_its_pis() -> None:
+    store = Store.open()
+    [report] = ingest(store, EXAMPLES)
+    assert report.records == 2
+    rows = select(store, "SELECT ?pi ?person WHERE { ?pi a vivo:PrincipalInvestigatorRole ; hg:resolvedTo ?person }")
+    assert len(rows) == 3 and len({r["person"] for r in rows}) == 3
+
+
 def test_terms_are_keywords_and_mesh_terms_are_subject_areas(store: Store, tmp_path: Path) -> None:
     ingest_pubmed(store, tmp_path)
     ingest(store, EXAMPLES)
