@@ -50,9 +50,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graph.model import Article, Cluster, Curation, Mention, MentionLink
 from graph.uris import fold
@@ -669,7 +669,7 @@ def cluster_mentions(mentions: Sequence[Mention], curation: Curation | None = No
     mention ids or a curation that contradicts itself (a ``never`` pair or a ``split``
     mention inside a ``merge`` group).
     """
-    ordered = sorted(mentions, key=lambda m: m.id)
+    ordered = _without_misattributed_orcids(sorted(mentions, key=lambda m: m.id))
     for first, second in zip(ordered, ordered[1:]):
         if first.id == second.id:
             raise ValueError(f"mention id {first.id!r} appears twice")
@@ -729,6 +729,25 @@ def _apply_curation(forest: _Forest, curation: Curation, index_of: dict[str, int
     for k in split:
         forest.group(k).frozen = True
         links[k] = curated
+
+
+def _without_misattributed_orcids(mentions: list[Mention]) -> list[Mention]:
+    """Drop an ORCID iD from mentions whose family name is not the one most mentions with
+    that iD carry: a source that put a colleague's iD on an author (it happens in PubMed)
+    must not weld two people together."""
+    families: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if m.orcid:
+            families[m.orcid][family_key(m.family_name, m.given_name)[0]] += 1
+    majority = {orcid: counts.most_common(1)[0] for orcid, counts in families.items()}
+    kept = []
+    for m in mentions:
+        if m.orcid:
+            family, count = majority[m.orcid]
+            if family_key(m.family_name, m.given_name)[0] != family and count > 1:
+                m = replace(m, orcid=None)
+        kept.append(m)
+    return kept
 
 
 def _merge_on_identifiers(forest: _Forest, items: Sequence[_Item], links: dict[int, _Link]) -> None:
