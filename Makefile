@@ -25,7 +25,9 @@ sample: $(STAMP)
 	$(BIN)/hubgraph ingest table $(SAMPLE)/tables
 	$(BIN)/hubgraph stats
 
+## Build the sample graph and serve it on http://127.0.0.1:8000 (Ctrl-C stops it).
 demo: sample
+	$(BIN)/hubgraph serve --host 127.0.0.1 --port 8000
 
 ## Everything CI runs.
 test: $(STAMP)

@@ -28,6 +28,7 @@ Examples:
   hubgraph export --format nquads -o graph.nq
   hubgraph sources
   hubgraph sources remove data/sample/pubmed/boston.xml.gz
+  hubgraph serve                      # http://127.0.0.1:8000/sparql, /api/..., /id/...
 
 \b
 Settings (environment variables):
@@ -247,10 +248,35 @@ def sources_remove(ctx: click.Context, source: str) -> None:
     click.echo(f"removed {removed.kind} {removed.name} ({removed.triples} triples)")
 
 
+@cli.command(epilog="\b\nExamples:\n  hubgraph serve\n  hubgraph serve --host 127.0.0.1 --port 8080\n"
+             "  hubgraph serve --get /api/stats")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--get", "path", help="Answer one GET request in-process, print it and exit (0 if it succeeded).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, path: str | None) -> None:
+    """Serve the graph: SPARQL endpoint, linked data, search and JSON API (uvicorn)."""
+    from api.app import create_app
+
+    app = create_app(ctx.obj, _open_store(ctx))
+    if path is not None:
+        import warnings
+
+        with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what it supports today
+            warnings.simplefilter("ignore")
+            from fastapi.testclient import TestClient
+        response = TestClient(app).get(path)
+        click.echo(response.text)
+        ctx.exit(0 if response.status_code < 400 else 1)
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
 def main() -> None:
     """Entry point: run the CLI, turning hubgraph errors into clean messages."""
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted!", err=True)
         sys.exit(1)
@@ -260,3 +286,4 @@ def main() -> None:
     except HubgraphError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

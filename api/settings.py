@@ -37,6 +37,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Base of every minted IRI; the default dereferences on the default server address."),
     Setting("curation", "./curation.toml", str,
             "The curation file: manual merge/split/never decisions, opt-out and removal lists."),
+    Setting("update_token", "", str,
+            "Bearer token that enables SPARQL Update and Graph Store writes; empty: read-only."),
+    Setting("query_timeout", 30.0, float, "Time limit of one SPARQL query, in seconds."),
+    Setting("max_rows", 100_000, int, "Most result rows one SPARQL query may return."),
+    Setting("service_allow", "", str,
+            "Space-separated IRIs that SERVICE and LOAD may reach; empty: none."),
+    Setting("cors_origins", "", str, "Space-separated origins allowed by CORS; empty: CORS off."),
 )
 
 
@@ -47,6 +54,11 @@ class Settings:
     store: str
     base_uri: str
     curation: str
+    update_token: str = ""
+    query_timeout: float = 30.0
+    max_rows: int = 100_000
+    service_allow: str = ""
+    cors_origins: str = ""
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

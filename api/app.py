@@ -1,0 +1,50 @@
+"""The FastAPI app, built by a factory from settings and a store (no import-time globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.errors import install_error_handlers
+from api.routers import ROUTERS
+from api.settings import Settings
+from graph.store import VERSION, Store
+
+__all__ = ["create_app", "SECURITY_HEADERS"]
+
+#: Headers on every response: the UI loads nothing from elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(settings: Settings, store: Store) -> FastAPI:
+    """A hubgraph app serving ``store``."""
+    app = FastAPI(title="hubgraph", version=VERSION,
+                  description="A knowledge graph of hospital-university research partnerships: "
+                              "SPARQL, linked data, search and a JSON API.")
+    app.state.settings = settings
+    app.state.store = store
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    if settings.cors_origins.split():
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(),
+                           allow_methods=["GET", "POST"], allow_headers=["*"])
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
