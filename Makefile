@@ -23,6 +23,13 @@ sample: $(STAMP)
 	$(BIN)/hubgraph ingest mesh $(SAMPLE)/mesh/*.xml
 	$(BIN)/hubgraph ingest pubmed $(SAMPLE)/pubmed/*
 	$(BIN)/hubgraph ingest table $(SAMPLE)/tables
+	$(BIN)/hubgraph ingest fda-devices $(SAMPLE)/innovation/fda/*
+	$(BIN)/hubgraph ingest trials $(SAMPLE)/innovation/trials/*
+	$(BIN)/hubgraph ingest nih-reporter $(SAMPLE)/innovation/nih_reporter/*.json
+	$(BIN)/hubgraph ingest patents $(SAMPLE)/innovation/patents/pap2pat/*/*.json
+	$(BIN)/hubgraph ingest orcid $(SAMPLE)/innovation/orcid/*
+	$(BIN)/hubgraph ingest openalex $(SAMPLE)/innovation/openalex/*.json
+	$(BIN)/hubgraph ingest crossref $(SAMPLE)/innovation/crossref/*.json
 	$(BIN)/hubgraph stats
 
 ## Build the sample graph and serve it on http://127.0.0.1:8000 (Ctrl-C stops it).
