@@ -413,6 +413,97 @@ class Store:
         if self.location != MEMORY:
             self.ox.flush()
 
+    # -- SPARQL endpoint and Graph Store Protocol: client graphs ----------------------
+
+    def is_protected(self, graph: str) -> bool:
+        """Whether ``graph`` is one of hubgraph's own graphs (sources, union, resolution,
+        provenance, private): clients may never write there."""
+        return graph.startswith(self._graph_prefix)
+
+    def is_visible(self, graph: str) -> bool:
+        """Whether a query may read ``graph``: client graphs and the graphs of
+        :meth:`named_graphs`; never the union or a private graph."""
+        if not self.is_protected(graph):
+            return True
+        return any(g.value == graph for g in self.named_graphs())
+
+    def client_graphs(self) -> list[ox.NamedNode]:
+        """The named graphs clients wrote (every named graph outside hubgraph's own)."""
+        return [g for g in self.ox.named_graphs()
+                if isinstance(g, ox.NamedNode) and not self.is_protected(g.value)]
+
+    def run_query(self, sparql: str, default_graph: Sequence[str] | None = None,
+                  named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> Any:
+        """Run a SPARQL query over an explicit dataset (graph IRIs), or over the hubgraph
+        dataset of :meth:`query` when both are None. The caller checks visibility."""
+        try:
+            if default_graph is None and named_graphs is None:
+                # only the hubgraph graphs that exist, and no named-graph list when nothing
+                # is hidden: the engine's plain dataset where the store holds client data only
+                own = [g for g in (self.union, self.resolution, self.provenance)
+                       if self.ox.contains_named_graph(g)]
+                visible = self.named_graphs()
+                every = [g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
+                return self.ox.query(
+                    sparql, base_iri=base_iri,
+                    default_graph=[*own, ox.DefaultGraph()] if own else None,
+                    named_graphs=None if len(visible) == len(every) else visible,
+                )
+            return self.ox.query(
+                sparql, base_iri=base_iri,
+                default_graph=[ox.NamedNode(g) for g in default_graph or []],
+                named_graphs=[ox.NamedNode(g) for g in named_graphs or []],
+            )
+        except SyntaxError as exc:
+            raise BadQuery(f"SPARQL syntax error: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL update as given (the endpoint checks first that it only writes
+        client graphs or the store default graph)."""
+        try:
+            self.ox.update(sparql, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise BadQuery(f"SPARQL syntax error: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"update failed: {exc}") from exc
+
+    def has_graph(self, graph: str | None) -> bool:
+        """Whether a graph exists (``None``: the store default graph, which always does)."""
+        if graph is None:
+            return True
+        return self.ox.contains_named_graph(ox.NamedNode(graph))
+
+    def read_graph(self, graph: str | None) -> list[ox.Triple]:
+        """The triples of a client-readable graph (``None``: the store default graph)."""
+        g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        return [ox.Triple(q.subject, q.predicate, q.object)
+                for q in self.ox.quads_for_pattern(None, None, None, g)]
+
+    def write_graph(self, graph: str | None, triples: Sequence[ox.Triple], replace: bool) -> None:
+        """Replace (``replace``) or merge into a client graph (``None``: the store default graph)."""
+        g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        if graph is not None and self.is_protected(graph):
+            raise StoreError(f"<{graph}> is one of hubgraph's own graphs; clients cannot write it")
+        if replace:
+            if graph is None:
+                self.ox.clear_graph(g)
+            else:
+                self.ox.remove_graph(g)
+        if isinstance(g, ox.NamedNode):
+            self.ox.add_graph(g)
+        self.ox.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
+
+    def drop_graph(self, graph: str | None) -> None:
+        """Remove a client graph (``None``: empty the store default graph)."""
+        if graph is None:
+            self.ox.clear_graph(ox.DefaultGraph())
+            return
+        if self.is_protected(graph):
+            raise StoreError(f"<{graph}> is one of hubgraph's own graphs; clients cannot remove it")
+        self.ox.remove_graph(ox.NamedNode(graph))
+
 
 class _QuadStream(io.RawIOBase):
     """N-Triples files read as N-Quads, each triple twice: in its source graph and in the union."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers import health
+from api.routers import health, entities, linked_data, search
+from api.routers import graph_store as graph_store_router
+from api.routers import sparql as sparql_router
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: list[APIRouter] = [health.router]
+ROUTERS: list[APIRouter] = [health.router, entities.router, search.router, linked_data.router, sparql_router.router, graph_store_router.router]

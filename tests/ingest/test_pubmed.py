@@ -647,11 +647,18 @@ def _write_repeated_file(path: Path) -> int:
     return path.stat().st_size
 
 
+# The child's own peak (VmHWM, reset at exec); ru_maxrss would include what the forking
+# pytest process had grown to, which says nothing about the parser.
 _RSS_SCRIPT = """
 import resource, sys
 from ingest.pubmed import read_pubmed
 n = sum(1 for _ in read_pubmed(sys.argv[1]))
-print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(n, peak)
 """
 
 
