@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Awaitable, Callable
 from email.parser import BytesParser
 from email.policy import HTTP
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
@@ -28,6 +30,8 @@ from graph.namespaces import PREFIXES
 from graph.store import Store
 
 __all__ = ["router", "INPUT_FORMATS"]
+
+EndpointFn = Callable[..., Awaitable[Any]]
 
 router = APIRouter(tags=["graph store"])
 
@@ -156,13 +160,22 @@ async def _dispatch(request: Request, store: Store, settings: Settings, direct: 
         return error_response(403, str(exc))
 
 
-@router.api_route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def _each_method(path: str, name: str) -> Callable[[EndpointFn], EndpointFn]:
+    """Register an endpoint for every Graph Store method, each with its own OpenAPI id."""
+    def register(endpoint: EndpointFn) -> EndpointFn:
+        for method in ("GET", "HEAD", "PUT", "POST", "DELETE"):
+            router.add_api_route(path, endpoint, methods=[method], operation_id=f"{name}_{method.lower()}")
+        return endpoint
+    return register
+
+
+@_each_method("/store", "graph_store")
 async def graph_store(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Graph Store HTTP Protocol, indirect identification: ``?default`` or ``?graph=IRI``."""
     return await _dispatch(request, store, settings, None)
 
 
-@router.api_route("/store/{path:path}", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+@_each_method("/store/{path:path}", "graph_store_direct")
 async def graph_store_direct(path: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Graph Store HTTP Protocol, direct identification: the graph IRI is the request URL."""
     return await _dispatch(request, store, settings, path)

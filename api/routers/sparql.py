@@ -282,7 +282,8 @@ async def run_update(request: Request, store: Store, settings: Settings, text: s
 # -- routes -------------------------------------------------------------------------------
 
 
-@router.api_route("/sparql", methods=["GET", "POST"])
+@router.get("/sparql", operation_id="sparql_get")
+@router.post("/sparql", operation_id="sparql_post")
 @router.api_route("/query", methods=["GET", "POST"], include_in_schema=False)
 async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """SPARQL 1.1 Protocol: ``query`` by GET or POST (form or application/sparql-query),

@@ -150,7 +150,6 @@ def test_path_when_not_connected_and_unknown(client: TestClient) -> None:
     assert client.get("/api/path", params={"from": WHITCOMBE}).status_code == 422
 
 
-@pytest.mark.filterwarnings("ignore:Duplicate Operation ID")  # raised for other routers (sparql, graph store)
 def test_every_route_is_documented(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     for route in ("/api/people/{id}", "/api/search", "/api/path", "/id/{path}", "/dump.nq.gz"):
