@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +33,7 @@ from graph.errors import BadQuery, StoreError
 from graph.namespaces import DCTERMS, HG, PREFIXES, PROV, RDF, RDFS, XSD
 from graph.uris import DEFAULT_BASE, Minter, slug
 
-__all__ = ["Store", "SourceInfo", "PreparedSource", "MEMORY", "VERSION"]
+__all__ = ["Store", "SourceInfo", "PreparedSource", "DerivedChange", "MEMORY", "VERSION"]
 
 MEMORY = ":memory:"
 #: Additions to a derived graph larger than this go through the bulk loader.
@@ -65,6 +65,17 @@ class PreparedSource:
     triples: int
     replaces: SourceInfo | None = None
     private_data: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedChange:
+    """A difference to apply to a derived graph (the resolution graph), with the N-Triples
+    lines that describe the graph in the provenance graph."""
+
+    graph: ox.NamedNode
+    remove: set[ox.Triple]
+    add: set[ox.Triple]
+    description: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,11 +219,13 @@ class Store:
                 same_path = source
         return same_content, same_path
 
-    def load_sources(self, prepared: Sequence[PreparedSource]) -> list[SourceInfo]:
+    def load_sources(self, prepared: Sequence[PreparedSource],
+                     derive: Callable[[], DerivedChange | None] | None = None) -> list[SourceInfo]:
         """Load prepared N-Triples files, each as the graph of one source, atomically.
 
-        One bulk load writes every file into its own graph and into the union;
-        the new graphs then become visible, and the ones they replace retire, in a
+        One bulk load writes every file into its own graph and into the union; the
+        new graphs then become visible, the ones they replace retire and the change
+        ``derive`` computes from the new state (identity resolution) is applied, in a
         single transaction. If anything fails the store is left as it was.
         """
         self._drop_stale_graphs()
@@ -238,7 +251,9 @@ class Store:
                                       to_graph=self.private_graph(g.value))
             for old in replaced:
                 self._unmerge(ox.NamedNode(old.graph), keep=graphs)
-            self.ox.update(self._provenance_update(infos, replaced))
+            change = derive() if derive is not None else None
+            derived = self._derived_parts(change) if change is not None else []
+            self.ox.update("\n".join(derived + [self._provenance_update(infos, replaced)]))
         except BaseException as exc:
             for graph in graphs:
                 self.ox.remove_graph(graph)
@@ -274,27 +289,35 @@ class Store:
         self.ox.remove_graph(self.private_graph(graph))
         return match[0]
 
-    def update_derived(self, graph: ox.NamedNode, remove: set[ox.Triple], add: set[ox.Triple],
-                       description: list[str]) -> None:
-        """Change a derived graph (such as the resolution graph) by a difference, in one
-        transaction with its provenance ``description`` (N-Triples lines about it).
+    def update_derived(self, change: DerivedChange) -> None:
+        """Apply a change to a derived graph (such as the resolution graph) in one
+        transaction with its provenance description and a new store version.
 
-        A very large addition (a first build) goes through the bulk loader afterwards.
+        A very large addition (a first build) goes through the bulk loader first.
         """
-        g = str(graph)
-        bulk = len(add) > BULK_THRESHOLD
-        parts = [f"DELETE WHERE {{ GRAPH {self.provenance} {{ {g} ?p ?o }} }} ;",
-                 f"DELETE WHERE {{ GRAPH {self.provenance} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;"]
-        if remove:
-            parts.append(f"DELETE DATA {{ GRAPH {g} {{ {' . '.join(map(str, remove))} }} }} ;")
-        if add and not bulk:
-            parts.append(f"INSERT DATA {{ GRAPH {g} {{ {' . '.join(map(str, add))} }} }} ;")
+        parts = self._derived_parts(change)
+        parts.append(f"DELETE WHERE {{ GRAPH {self.provenance} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;")
         version = f"{self._meta} <{HG}storeVersion> {nt.lit(uuid.uuid4().hex)} ."
-        parts.append(f"INSERT DATA {{ GRAPH {self.provenance} {{ {version} {' '.join(description)} }} }}")
+        parts.append(f"INSERT DATA {{ GRAPH {self.provenance} {{ {version} }} }}")
         self.ox.update("\n".join(parts))
-        if bulk:
-            data = "".join(f"{t} .\n" for t in add).encode("utf-8")
-            self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def _derived_parts(self, change: DerivedChange) -> list[str]:
+        """SPARQL Update operations (each ending in ';') for a derived-graph change; a large
+        addition is bulk loaded right away instead."""
+        g, prov = str(change.graph), str(self.provenance)
+        if len(change.add) > BULK_THRESHOLD:
+            data = "".join(f"{t} .\n" for t in change.add).encode("utf-8")
+            self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=change.graph)
+            add: set[ox.Triple] = set()
+        else:
+            add = change.add
+        parts = [f"DELETE WHERE {{ GRAPH {prov} {{ {g} ?p ?o }} }} ;"]
+        if change.remove:
+            parts.append(f"DELETE DATA {{ GRAPH {g} {{ {' . '.join(map(str, change.remove))} }} }} ;")
+        if add:
+            parts.append(f"INSERT DATA {{ GRAPH {g} {{ {' . '.join(map(str, add))} }} }} ;")
+        parts.append(f"INSERT DATA {{ GRAPH {prov} {{ {' '.join(change.description)} }} }} ;")
+        return parts
 
     def remove_mentions(self, mentions: Sequence[str]) -> None:
         """Delete the mentions of removed people (and their memberships) from every source

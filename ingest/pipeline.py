@@ -25,9 +25,9 @@ from graph.build import GraphBuilder
 from graph.errors import IngestError
 from graph.model import SkippedRecord
 from graph.ontology import ensure_ontology
-from graph.store import MEMORY, PreparedSource, Store
+from graph.store import MEMORY, DerivedChange, PreparedSource, Store
 from ingest.curation import PeopleLists
-from ingest.resolve import resolve_store
+from ingest.resolve import Resolution, plan_resolution
 
 __all__ = ["Converter", "FileReport", "Timings", "ingest_files", "sha256_path"]
 
@@ -127,8 +127,9 @@ def ingest_files(
 ) -> list[FileReport]:
     """Ingest ``paths`` with ``converter``; return one report per file, in order.
 
-    When a source changed, identity resolution runs over the whole store
-    afterwards (its time is reported as the ``resolve`` stage of the first file).
+    When a source with people changed, identity resolution runs over the new state
+    and its result becomes visible in the same transaction as the new sources (its
+    time is reported as the ``resolve`` stage of the first file).
     """
     ensure_ontology(store)
     store.repair()
@@ -159,16 +160,25 @@ def ingest_files(
             for report, sha, out in pending
         ]
         if prepared:
+            resolutions: list[Resolution] = []
+
+            def resolve() -> DerivedChange | None:
+                if not converter.has_people:
+                    return None
+                resolutions.append(plan_resolution(store, people))
+                return resolutions[0].change
+
             start = time.perf_counter()
-            infos = store.load_sources(prepared)
-            share = (time.perf_counter() - start) / sum(max(p.triples, 1) for p in prepared)
+            infos = store.load_sources(prepared, derive=resolve)
+            if resolutions:
+                store.remove_mentions(resolutions[0].removed_mentions)
+                pending[0][0].timings["resolve"] = resolutions[0].report.seconds
+            resolve_seconds = resolutions[0].report.seconds if resolutions else 0.0
+            share = (time.perf_counter() - start - resolve_seconds) / sum(max(p.triples, 1) for p in prepared)
             for (report, _, _), item, info in zip(pending, prepared, infos):
                 report.timings["write"] = share * max(item.triples, 1)
                 report.status = "replaced" if item.replaces else "loaded"
                 report.graph = info.graph
-            if converter.has_people:
-                with pending[0][0].timings.stage("resolve"):
-                    resolve_store(store, people)
     store.flush()
     return reports
 

@@ -30,12 +30,12 @@ from graph.errors import IngestError
 from graph.model import Cluster, Mention
 from graph.namespaces import HG, OWL, PROV, RDF
 from graph.queries import load_query
-from graph.store import Store
+from graph.store import DerivedChange, Store
 from graph.uris import local_key, slug
 from ingest.clustering import cluster_mentions
 from ingest.curation import PeopleLists
 
-__all__ = ["ResolutionReport", "load_mentions", "resolve_store"]
+__all__ = ["Resolution", "ResolutionReport", "load_mentions", "plan_resolution", "resolve_store"]
 
 
 @dataclass
@@ -107,8 +107,27 @@ def _first(fields: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+@dataclass
+class Resolution:
+    """What one resolution run computed: the change to the resolution graph, the mentions
+    of removed people, and the report."""
+
+    change: DerivedChange
+    removed_mentions: list[str]
+    report: ResolutionReport
+
+
 def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionReport:
     """Resolve every mention in the store and update the resolution graph."""
+    resolution = plan_resolution(store, lists)
+    store.update_derived(resolution.change)
+    store.remove_mentions(resolution.removed_mentions)
+    return resolution.report
+
+
+def plan_resolution(store: Store, lists: PeopleLists | None = None) -> Resolution:
+    """Resolve every mention in the store; return the change to make to the resolution graph
+    (so that ingest can apply it in the same transaction as the new sources)."""
     start = time.perf_counter()
     lists = lists or PeopleLists()
     relationships: set[str] = set()
@@ -140,8 +159,6 @@ def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionR
         new = _canonical_triples(path)
     remove, add = old - new, new - old
     description = _description(store, len(mentions), len(clusters) - len(removed))
-    store.update_derived(store.resolution, remove, add, description)
-    store.remove_mentions([m.mention for i in sorted(removed) for m in clusters[i].mentions])
     report.persons = len(clusters) - len(removed)
     report.retired = len(retired)
     report.added, report.deleted = len(add), len(remove)
@@ -153,7 +170,8 @@ def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionR
     report.largest = sorted(((len(c.mentions), keys[i], _display_name(c, by_id))
                              for i, c in enumerate(clusters)), reverse=True)[:20]
     report.seconds = time.perf_counter() - start
-    return report
+    return Resolution(DerivedChange(store.resolution, remove, add, description),
+                      [m.mention for i in sorted(removed) for m in clusters[i].mentions], report)
 
 
 def _previous_keys(old: set[ox.Triple], store: Store) -> tuple[dict[str, str], dict[str, str]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import IngestError
+from graph.ontology import ensure_ontology
 from graph.store import Store
 from ingest.curation import PeopleLists, read_curation
 from ingest.kinds import CONVERTERS
@@ -141,3 +142,18 @@ def test_a_contradictory_curation_file_is_a_clear_error(loaded: Store, tmp_path:
                     '[[never]]\nmentions = ["pmid:19622817/1", "pmid:19622817/2"]\n')
     with pytest.raises(IngestError, match="curation.toml"):
         resolve_store(loaded, read_curation(path))
+
+
+def test_resolution_is_part_of_the_ingest_transaction(store: Store, tmp_path: Path) -> None:
+    """A resolution that fails (here: a curation file contradicting itself) fails the ingest,
+    and the store is left exactly as it was: sources and persons become visible together."""
+    path = tmp_path / "curation.toml"
+    path.write_text('[[merge]]\nmentions = ["pmid:19622817/1", "pmid:19622817/2"]\n'
+                    '[[never]]\nmentions = ["pmid:19622817/1", "pmid:19622817/2"]\n')
+    ensure_ontology(store)  # loaded once per store, before any source
+    before = (store.triple_count(), store.sources())
+    with pytest.raises(IngestError, match="curation.toml"):
+        ingest_files(store, CONVERTERS["pubmed"](store), [PUBMED], people=read_curation(path))
+    assert (store.triple_count(), store.sources()) == before
+    ingest_files(store, CONVERTERS["pubmed"](store), [PUBMED])
+    assert person_of(store, "19622817", 1) is not None
