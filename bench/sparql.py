@@ -71,12 +71,13 @@ PREFIX hg: <https://w3id.org/hubgraph/ontology#>
 
 QUERIES: dict[str, str] = {
     "orcid": """
-SELECT ?person ?name ?family ?given (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+SELECT ?person ?name ?family ?given ?papers WHERE {
   ?person vivo:orcidId <{orcid}> ; a foaf:Person ; foaf:name ?name .
   OPTIONAL { ?person foaf:familyName ?family }
   OPTIONAL { ?person foaf:givenName ?given }
-  OPTIONAL { ?a a vivo:Authorship ; vivo:relates ?person, ?paper . ?paper a bibo:AcademicArticle }
-} GROUP BY ?person ?name ?family ?given""",
+  { SELECT (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+      ?p vivo:orcidId <{orcid}> . ?a vivo:relates ?p, ?paper . ?paper a bibo:AcademicArticle } }
+}""",
     "coauthors": """
 SELECT ?coauthor ?name (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
   ?a a vivo:Authorship ; vivo:relates ?paper, <{person}> .
@@ -99,19 +100,22 @@ SELECT ?inst ?year (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
   ?paper fabio:hasPublicationYear ?year .
 } GROUP BY ?inst ?year ORDER BY ?inst ?year""",
     "mesh3": """
-SELECT ?other ?name (COUNT(DISTINCT ?topic) AS ?shared) WHERE {
-  { SELECT DISTINCT ?topic WHERE {
-      ?a a vivo:Authorship ; vivo:relates <{person}>, ?paper .
-      ?paper vivo:hasSubjectArea ?topic } }
-  ?paper2 vivo:hasSubjectArea ?topic .
-  ?b a vivo:Authorship ; vivo:relates ?paper2, ?other .
-  ?other a foaf:Person ; foaf:name ?name .
-  FILTER (?other != <{person}>)
-} GROUP BY ?other ?name HAVING (COUNT(DISTINCT ?topic) >= 3) ORDER BY DESC(?shared) ?name""",
+SELECT ?other (COUNT(?topic) AS ?shared) WHERE {
+  { SELECT DISTINCT ?other ?topic WHERE {
+      { SELECT DISTINCT ?topic WHERE {
+          ?a vivo:relates <{person}>, ?paper . ?paper vivo:hasSubjectArea ?topic } }
+      ?paper2 vivo:hasSubjectArea ?topic .
+      ?paper2 ^vivo:relates ?b . ?b a vivo:Authorship ; vivo:relates ?other .
+      ?other a foaf:Person .
+      FILTER (?other != <{person}>) } }
+} GROUP BY ?other HAVING (COUNT(?topic) >= 3) ORDER BY DESC(?shared) ?other""",
     "coco_path": """
 SELECT (COUNT(DISTINCT ?x) AS ?people) WHERE {
-  <{person}> (^vivo:relates/vivo:relates/^vivo:relates/vivo:relates)/(^vivo:relates/vivo:relates/^vivo:relates/vivo:relates) ?x .
-  ?x a foaf:Person .
+  { SELECT DISTINCT ?c WHERE {
+      <{person}> ^vivo:relates/vivo:relates ?p1 . ?p1 a bibo:AcademicArticle .
+      ?p1 ^vivo:relates/vivo:relates ?c . ?c a foaf:Person } }
+  ?c ^vivo:relates/vivo:relates ?p2 . ?p2 a bibo:AcademicArticle .
+  ?p2 ^vivo:relates/vivo:relates ?x . ?x a foaf:Person .
   FILTER (?x != <{person}>)
 }""",
 }
@@ -121,7 +125,7 @@ SELECT ?person ?orcid (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
   ?person a foaf:Person ; vivo:orcidId ?orcid .
   ?a a vivo:Authorship ; vivo:relates ?person, ?paper .
   ?paper a bibo:AcademicArticle .
-} GROUP BY ?person ?orcid ORDER BY DESC(?papers) ?person LIMIT 1"""
+} GROUP BY ?person ?orcid HAVING (COUNT(DISTINCT ?paper) >= 8) ORDER BY ?papers ?person LIMIT 1"""
 
 PICK_DEPT = PREFIXES + """
 SELECT ?dept (COUNT(DISTINCT ?a) AS ?authorships) WHERE {
