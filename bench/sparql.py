@@ -194,7 +194,7 @@ def store_phase(store_dir: Path, queries: dict[str, str], repeats: int) -> dict[
     for name, text in queries.items():
         ms, rows = time_runs(lambda: sum(1 for _ in store.query(text)), repeats)
         out[name] = {"ms": ms, "rows": rows}
-    del store
+    store = None  # release the store's lock before the server opens it
     gc.collect()
     return out
 

@@ -853,17 +853,7 @@ class FdaDevicesConverter(Converter):
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
         timings = report.timings
-        records = iter(read_fda(path))
-        while True:
-            with timings.stage("parse"):
-                item = next(records, None)
-            if item is None:
-                break
-            tick(1)
-            if isinstance(item, SkippedRecord):
-                report.skipped.append(item.describe(path.name))
-                continue
-            report.records += 1
+        for item in self.usable(read_fda(path), path.name, report, tick):
             if isinstance(item, DeviceType):
                 with timings.stage("map"):
                     write_device_type(builder, item)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from graph.build import GraphBuilder
 from graph.model import (
-    Article, OrgRef, ResolvedAuthor, SkippedRecord, TablePerson, Tables,
+    Article, OrgRef, ResolvedAuthor, TablePerson, Tables,
 )
 from graph.queries import load_query
 from graph.store import Store

@@ -597,17 +597,7 @@ class PatentsConverter(Converter):
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
         timings = report.timings
-        records = iter(read_patents(path))
-        while True:
-            with timings.stage("parse"):
-                item = next(records, None)
-            if item is None:
-                break
-            tick(1)
-            if isinstance(item, SkippedRecord):
-                report.skipped.append(item.describe(path.name))
-                continue
-            report.records += 1
+        for item in self.usable(read_patents(path), path.name, report, tick):
             if isinstance(item, PaperPatentPair):
                 with timings.stage("map"):
                     iri, describe = self.paper_for_work(item.work_id)
