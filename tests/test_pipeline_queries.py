@@ -171,7 +171,7 @@ def test_a_pubmed_paper_names_a_trial(store):
 
 
 def test_bateman_is_one_person_across_papers_trial_and_patent(store):
-    rows = select(store, f"""
+    rows = select(store, """
         SELECT ?person (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
           ?a hg:mentionFamilyName "Bateman" ; hg:resolvedTo ?person .
           OPTIONAL {{ ?a a vivo:Authorship ; vivo:relates ?paper . ?paper a bibo:AcademicArticle }}
@@ -216,7 +216,7 @@ def test_nih_grants_join_on_the_pubmed_grant_iri(store):
 
 
 def test_orcid_claims_join_pubmed_ids(store):
-    rows = select(store, f"""
+    rows = select(store, """
         SELECT DISTINCT ?paper WHERE {{ ?c a hg:ClaimedAuthorship ; hg:mentionOrcid <https://orcid.org/0000-0001-8607-8025> ;
                                        hg:claims ?paper ; hg:resolvedTo ?person }}""")
     assert len(rows) >= 50

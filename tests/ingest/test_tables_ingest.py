@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from graph.store import Store
 from ingest.kinds import CONVERTERS
 from ingest.pipeline import ingest_files
