@@ -26,6 +26,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from graph.build import GraphBuilder
 from graph.build_scholarly import ScholarlyBuilder
@@ -52,7 +53,10 @@ __all__ = [
     "PaperRegistry",
     "OrgMapper",
     "ScholarlyConverter",
+    "modelled",
 ]
+
+T = TypeVar("T")
 
 Tick = Callable[[int], None]
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -369,15 +373,13 @@ class ScholarlyConverter(Converter):
         return slot
 
 
-def handle(item: object, path: Path, report: FileReport) -> bool:
-    """Record a skipped or unmodelled record in ``report``; True when ``item`` was one."""
-    if isinstance(item, SkippedRecord):
-        report.skipped.append(item.describe(path.name))
-        return True
-    if isinstance(item, UnmodelledRecord):
-        report.warnings.append(item.describe(path.name))
-        return True
-    return False
+def modelled(items: Iterable[T | UnmodelledRecord], path: Path, report: FileReport) -> Iterator[T]:
+    """The records hubgraph models; the others become warnings in ``report``."""
+    for item in items:
+        if isinstance(item, UnmodelledRecord):
+            report.warnings.append(item.describe(path.name))
+        else:
+            yield item
 
 
 # -- Crossref --------------------------------------------------------------------------------
@@ -494,16 +496,7 @@ class CrossrefConverter(ScholarlyConverter):
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
         sb = self.begin(path, builder)
-        records = iter(read_crossref(path))
-        while True:
-            with report.timings.stage("parse"):
-                item = next(records, None)
-            if item is None:
-                break
-            tick(1)
-            if handle(item, path, report):
-                continue
-            report.records += 1
+        for item in self.usable(modelled(read_crossref(path), path, report), path.name, report, tick):
             with report.timings.stage("map"):
                 self.write_work(sb, item)
         with report.timings.stage("map"):

@@ -40,7 +40,7 @@ from graph.model_scholarly import (
 from graph.uris import slug
 from ingest.affiliations import kind_from_name, normalise
 from ingest.crossref import (
-    ScholarlyConverter, clean_text, handle, iso_date, load_json, normalize_pmid, split_name, year_of,
+    ScholarlyConverter, clean_text, iso_date, load_json, modelled, normalize_pmid, split_name, year_of,
 )
 from ingest.pipeline import FileReport
 from ingest.pubmed import normalize_doi, normalize_orcid
@@ -283,16 +283,7 @@ class OpenAlexConverter(ScholarlyConverter):
 
     def convert(self, path: Path, builder: GraphBuilder, report: FileReport, tick: Tick) -> None:
         sb = self.begin(path, builder)
-        records = iter(read_openalex(path))
-        while True:
-            with report.timings.stage("parse"):
-                item = next(records, None)
-            if item is None:
-                break
-            tick(1)
-            if handle(item, path, report):
-                continue
-            report.records += 1
+        for item in self.usable(modelled(read_openalex(path), path, report), path.name, report, tick):
             with report.timings.stage("map"):
                 if isinstance(item, Work):
                     self.write_work(sb, item)

@@ -42,7 +42,7 @@ from graph.model_scholarly import (
 from graph.namespaces import ORCID
 from graph.uris import Minter
 from ingest.crossref import (
-    ScholarlyConverter, clean_text, handle, iso_date, load_json, normalize_pmid, read_bytes,
+    ScholarlyConverter, clean_text, iso_date, load_json, modelled, normalize_pmid, read_bytes,
     split_name, year_of,
 )
 from ingest.pipeline import FileReport
@@ -373,16 +373,7 @@ class OrcidConverter(ScholarlyConverter):
         sb = self.begin(path, builder)
         seen: set[str] = set()
         named: set[str] = set()
-        records = iter(read_orcid(path))
-        while True:
-            with report.timings.stage("parse"):
-                item = next(records, None)
-            if item is None:
-                break
-            tick(1)
-            if handle(item, path, report):
-                continue
-            report.records += 1
+        for item in self.usable(modelled(read_orcid(path), path, report), path.name, report, tick):
             seen.add(item.orcid)
             with report.timings.stage("map"):
                 if isinstance(item, OrcidPerson):
