@@ -17,12 +17,10 @@ describes it), :class:`OrgMapper` (organisations named by records) and
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
 import os
 import re
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -36,6 +34,7 @@ from graph.model_scholarly import InstitutionRef, PaperSlot, UnmodelledRecord, W
 from graph.store import Store
 from graph.uris import slug
 from ingest.affiliations import AffiliationResolver, kind_from_name, normalise
+from ingest.files import read_bytes
 from ingest.papers import PaperIndex
 from ingest.pipeline import Converter, FileReport
 from ingest.pubmed import normalize_doi, normalize_orcid
@@ -45,7 +44,6 @@ __all__ = [
     "CrossrefConverter",
     "parse_crossref",
     "read_crossref",
-    "read_bytes",
     "load_json",
     "clean_text",
     "split_name",
@@ -59,24 +57,8 @@ __all__ = [
 T = TypeVar("T")
 
 Tick = Callable[[int], None]
-_GZIP_MAGIC = b"\x1f\x8b"
 
 # -- reading files ------------------------------------------------------------------------
-
-
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """A file's bytes, gunzipped when they are gzip data."""
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as stream:
-            raw = stream.read()
-        if raw[:2] == _GZIP_MAGIC:
-            raw = gzip.decompress(raw)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise IngestError(name, f"truncated or corrupt gzip data: {exc}") from exc
-    except OSError as exc:
-        raise IngestError(name, f"cannot read the file: {exc.strerror or exc}") from exc
-    return raw
 
 
 def load_json(path: str | os.PathLike[str], raw: bytes | None = None) -> object:

@@ -45,6 +45,7 @@ from graph.model_devices import SUBMISSION_NUMBER, Device, DeviceType, panel_cod
 from graph.store import Store
 from graph.uris import slug
 from ingest.affiliations import AffiliationResolver, kind_from_name, normalise
+from ingest.files import GZIP_MAGIC
 from ingest.pipeline import Converter, FileReport
 
 __all__ = [
@@ -57,7 +58,6 @@ Tick = Callable[[int], None]
 
 GUDID_NS = "http://www.fda.gov/cdrh/gudid"
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _BLANK = b" \t\r\n"
@@ -784,7 +784,7 @@ def read_fda(path: str | os.PathLike[str]) -> Iterator[FdaRecord]:
         stack.callback(raw.close)
         try:
             magic = raw.peek(4)[:4]
-            if magic[:2] == _GZIP_MAGIC:
+            if magic[:2] == GZIP_MAGIC:
                 gz = gzip.GzipFile(fileobj=raw, mode="rb")
                 stack.callback(gz.close)
                 yield from _parse_stream(io.BufferedReader(gz), label)  # type: ignore[arg-type]

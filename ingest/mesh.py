@@ -20,6 +20,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from graph.errors import IngestError
 from graph.model import MeshDescriptor, SkippedRecord
+from ingest.files import GZIP_MAGIC
 
 __all__ = ["parse_mesh_xml", "parse_mesh_ntriples", "read_mesh", "tree_parent"]
 
@@ -35,7 +36,6 @@ _DESCRIPTOR_CLASSES = frozenset(
     for name in ("TopicalDescriptor", "PublicationType", "CheckTag", "GeographicalDescriptor")
 )
 _DESCRIPTOR_UI = re.compile(r"D\d+")
-_GZIP_MAGIC = b"\x1f\x8b"
 _BLANK = b" \t\r\n\xef\xbb\xbf"  # whitespace and a UTF-8 byte order mark
 _SNIFF_BYTES = 256
 # XML starts with "<?", "<!" or a tag name; N-Triples with an absolute IRI ("<http:").
@@ -205,7 +205,7 @@ def read_mesh(path: str | os.PathLike[str]) -> Iterator[MeshRecord]:
 def _sniff(path: str) -> tuple[bool, bytes]:
     """Whether a file is gzipped, and its first bytes after leading blanks."""
     with open(path, "rb") as raw:
-        gzipped = raw.read(2) == _GZIP_MAGIC
+        gzipped = raw.read(2) == GZIP_MAGIC
     head = b""
     with _open(path, gzipped) as stream:
         while len(head) < _SNIFF_BYTES and (chunk := stream.read(_SNIFF_BYTES)):

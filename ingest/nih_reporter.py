@@ -17,11 +17,9 @@ descriptor labels to subject areas, and writes everything with
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from graph.model_grants_patents import IcFunding, PrincipalInvestigator, Project
 from graph.store import Store
 from graph.uris import slug
 from ingest.affiliations import AffiliationResolver, kind_from_name, normalise
+from ingest.files import read_bytes
 from ingest.mesh_labels import mesh_ui_for_label
 from ingest.pipeline import Converter, FileReport
 
@@ -74,16 +73,9 @@ def read_nih_reporter(path: str | os.PathLike[str]) -> Iterator[Project | Skippe
     or is not a RePORTER response, list of projects or project.
     """
     label = os.fsdecode(os.fspath(path))
+    raw = read_bytes(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise IngestError(label, f"cannot read file: {exc.strerror or exc}") from exc
-    try:
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
         text = raw.decode("utf-8-sig")
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise IngestError(label, f"truncated or corrupt gzip data ({exc})") from exc
     except UnicodeDecodeError as exc:
         raise IngestError(label, f"not UTF-8 text (byte {exc.start})") from exc
     if not text.strip():

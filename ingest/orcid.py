@@ -42,9 +42,10 @@ from graph.model_scholarly import (
 from graph.namespaces import ORCID
 from graph.uris import Minter
 from ingest.crossref import (
-    ScholarlyConverter, clean_text, iso_date, load_json, modelled, normalize_pmid, read_bytes,
+    ScholarlyConverter, clean_text, iso_date, load_json, modelled, normalize_pmid,
     split_name, year_of,
 )
+from ingest.files import read_bytes
 from ingest.pipeline import FileReport
 from ingest.pubmed import normalize_doi, normalize_orcid
 from ingest.ror import bare_ror_id

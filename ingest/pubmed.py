@@ -34,6 +34,7 @@ from graph.model import (
     PublicationType,
     SkippedRecord,
 )
+from ingest.files import GZIP_MAGIC
 
 __all__ = [
     "parse_pubmed_xml",
@@ -862,7 +863,6 @@ def _medline_grant(value: str) -> GrantRef | None:
 
 # --------------------------------------------------------------------------- files
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _BLANK = b" \t\r\n"
 
@@ -883,7 +883,7 @@ def read_pubmed(path: str | os.PathLike) -> Iterator[Article | SkippedRecord]:
         stack.callback(raw.close)
         try:
             stream: BinaryIO = raw
-            if raw.peek(2)[:2] == _GZIP_MAGIC:
+            if raw.peek(2)[:2] == GZIP_MAGIC:
                 gz = gzip.GzipFile(fileobj=raw, mode="rb")
                 stack.callback(gz.close)
                 stream = gz  # type: ignore[assignment]

@@ -7,16 +7,15 @@ API response) and yields :class:`~graph.model.RorOrganization` records, or
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
-import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from graph.errors import IngestError
 from graph.model import RorLocation, RorOrganization, RorRelationship, SkippedRecord
+from ingest.files import read_bytes
 
 __all__ = ["parse_ror_json", "read_ror", "bare_ror_id"]
 
@@ -25,7 +24,6 @@ JsonObject = dict[str, Any]
 
 _ROR_PREFIXES = ("https://ror.org/", "http://ror.org/", "ror.org/")
 _ROR_ID = re.compile(r"0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}")
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class _BadField(Exception):
@@ -342,18 +340,11 @@ def read_ror(path: str | os.PathLike[str]) -> Iterator[RorRecord]:
 
 def _load_json(path: str) -> object:
     """Decode a JSON file, gunzipping it first if needed."""
+    raw = read_bytes(path)
     try:
-        with open(path, "rb") as stream:
-            raw = stream.read()
-        if raw[:2] == _GZIP_MAGIC:
-            raw = gzip.decompress(raw)
         return json.loads(raw.decode("utf-8-sig"))
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise IngestError(path, f"invalid JSON at {where}: {exc.msg}") from exc
     except UnicodeDecodeError as exc:
         raise IngestError(path, f"not UTF-8 text (byte {exc.start})") from exc
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise IngestError(path, f"truncated or corrupt gzip data: {exc}") from exc
-    except OSError as exc:
-        raise IngestError(path, f"cannot read the file: {exc.strerror or exc}") from exc

@@ -25,12 +25,10 @@ and writes each study with :func:`graph.build_trials.write_trial`.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
 import re
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -47,6 +45,7 @@ from graph.model_trials import (
 from graph.store import Store
 from graph.uris import fold, slug
 from ingest.affiliations import AffiliationResolver, kind_from_name, normalise
+from ingest.files import read_bytes
 from ingest.mesh_labels import mesh_ui_for_label
 from ingest.pipeline import Converter, FileReport
 
@@ -738,7 +737,6 @@ def parse_trials_xml(stream: BinaryIO, source: str = "<xml>") -> Iterator[TrialR
 
 # --------------------------------------------------------------------------- files
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _LEADING = b"\xef\xbb\xbf \t\r\n"
 
 
@@ -748,11 +746,8 @@ def read_trials(path: str | os.PathLike[str]) -> Iterator[TrialRecord]:
     Raises :class:`IngestError` naming the file when it cannot be read or parsed at all.
     """
     label = os.fsdecode(os.fspath(path))
+    data = read_bytes(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        if data[:2] == _GZIP_MAGIC:
-            data = gzip.decompress(data)
         first = data.lstrip(_LEADING)[:1]
         if not first:
             raise IngestError(label, "empty file")
@@ -763,14 +758,8 @@ def read_trials(path: str | os.PathLike[str]) -> Iterator[TrialRecord]:
         else:
             raise IngestError(label, "not ClinicalTrials.gov data: expected API v2 JSON or legacy "
                                      "<clinical_study> XML")
-    except EOFError as exc:
-        raise IngestError(label, f"truncated gzip stream ({exc})") from exc
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        raise IngestError(label, f"corrupt gzip stream ({exc})") from exc
     except UnicodeDecodeError as exc:
         raise IngestError(label, f"not UTF-8 text ({exc.reason})") from exc
-    except OSError as exc:
-        raise IngestError(label, f"cannot read file: {exc.strerror or exc}") from exc
 
 
 # --------------------------------------------------------------------------- converter
