@@ -9,10 +9,16 @@ import pytest
 
 from graph.store import Store
 
-from tests.support import BACKENDS, open_backend
+from tests.support import BACKENDS, build_sample_store, open_backend
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store, once per backend."""
     yield open_backend(request.param, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def sample_store() -> Store:
+    """The graph ``make sample`` builds (read it, do not write to it)."""
+    return build_sample_store()

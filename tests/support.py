@@ -28,3 +28,30 @@ def shared_or_skip(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here (the shared data folder sits beside the project)")
     return path
+
+
+ROOT = DATA.parents[1]
+
+
+def sample_recipe() -> list[tuple[str, list[Path]]]:
+    """The ``make sample`` ingest steps, read from the Makefile: (kind, files) in order."""
+    steps = []
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        words = line.split()
+        if len(words) >= 4 and words[0] == "$(BIN)/hubgraph" and words[1] == "ingest":
+            kind, patterns = words[2], [w.replace("$(SAMPLE)", "data/sample") for w in words[3:]]
+            files = sorted(p for pattern in patterns for p in ROOT.glob(pattern))
+            steps.append((kind, files))
+    return steps
+
+
+def build_sample_store(location: str = ":memory:") -> Store:
+    """The graph ``make sample`` builds, in a store at ``location``."""
+    from ingest.curation import PeopleLists
+    from ingest.kinds import CONVERTERS
+    from ingest.pipeline import ingest_files
+
+    store = Store.open(location)
+    for kind, files in sample_recipe():
+        ingest_files(store, CONVERTERS[kind](store), files, people=PeopleLists())
+    return store
