@@ -117,7 +117,8 @@ def resolve(ctx: click.Context, show_report: bool) -> None:
     store.flush()
     click.echo(f"{report.mentions} mentions resolved to {report.persons} persons in {report.seconds:.1f} s "
                f"({report.added} links added, {report.deleted} removed, {report.retired} retired IRIs, "
-               f"{report.removed} people removed by the curation file)")
+               f"{report.removed} people removed by the curation file, "
+               f"{report.device_links} trial devices linked to FDA devices)")
     if not show_report:
         return
     click.echo("\nLowest-confidence links (confidence, mention, person, evidence):")

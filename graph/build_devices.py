@@ -24,11 +24,13 @@ from __future__ import annotations
 from graph import ntriples as nt
 from graph.build import GraphBuilder
 from graph.model import OrgRef
-from graph.model_devices import REVIEW_PANELS, SUBMISSION_TYPES, Device, DeviceType, panel_code, submission_kind
+from graph.model_devices import (
+    REVIEW_PANELS, SUBMISSION_TYPES, Device, DeviceMatch, DeviceType, panel_code, submission_kind,
+)
 from graph.namespaces import DCTERMS, FOAF, HG, RDF, RDFS, SCHEMA, SKOS, VIVO
 from graph.uris import Minter, slug
 
-__all__ = ["write_device", "write_device_type", "panel_iri"]
+__all__ = ["write_device", "write_device_type", "write_device_match", "panel_iri"]
 
 A = f"<{RDF}type>"
 LABEL = f"<{RDFS}label>"
@@ -177,3 +179,18 @@ def _org_lines(builder: GraphBuilder, org: OrgRef, lines: list[str]) -> None:
     lines.append(f"{o} {A} <{FOAF}Organization> .\n")
     lines.append(f"{o} {A} <{VIVO}PrivateCompany> .\n")
     lines.append(f"{o} {LABEL} {nt.lit(org.label)} .\n")
+
+
+def write_device_match(builder: GraphBuilder, match: DeviceMatch) -> None:
+    """A trial's device intervention linked to the FDA device it is, with the match record
+    (confidence and evidence) that says why."""
+    intervention, device = nt.iri(match.intervention), nt.iri(match.device)
+    record = nt.iri(f"{match.intervention}/device-match/{match.device.rsplit('/', 1)[-1]}")
+    builder.emit([
+        f"{intervention} <{HG}fdaDevice> {device} .\n",
+        f"{record} {A} <{HG}DeviceMatch> .\n",
+        f"{record} <{HG}matchedIntervention> {intervention} .\n",
+        f"{record} <{HG}matchedDevice> {device} .\n",
+        f"{record} <{HG}confidence> {nt.decimal(match.confidence)} .\n",
+        *(f"{record} <{HG}matchEvidence> {nt.lit(e)} .\n" for e in match.evidence),
+    ])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Device", "DeviceType", "REVIEW_PANELS", "SUBMISSION_TYPES", "panel_code", "submission_kind",
-    "SUBMISSION_NUMBER",
+    "SUBMISSION_NUMBER", "DeviceMatch",
 ]
 
 #: FDA review panels (advisory committees) by their two-letter code, as the
@@ -150,3 +150,15 @@ class Device:
     ai_enabled: bool = False
     product_types: tuple[DeviceType, ...] = ()
     submissions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceMatch:
+    """A trial's device intervention found to be an FDA device (both IRIs), with the
+    confidence of the match (0 to 1) and its evidence ("name-overlap:1.00",
+    "applicant:same-name")."""
+
+    intervention: str
+    device: str
+    confidence: float
+    evidence: tuple[str, ...]

@@ -842,7 +842,7 @@ class FdaDevicesConverter(Converter):
     """
 
     kind = "fda-devices"
-    has_people = False
+    has_devices = True
 
     def __init__(self, store: Store):
         super().__init__(store)

@@ -78,6 +78,8 @@ class Converter(ABC):
     kind = ""
     #: Whether this kind's files hold person mentions (so resolution runs after them).
     has_people = False
+    #: Whether this kind's files hold FDA devices (so resolution re-links trial devices after them).
+    has_devices = False
     #: Whether this kind reads folders (of tables) rather than files.
     takes_folders = False
 
@@ -163,7 +165,7 @@ def ingest_files(
             resolutions: list[Resolution] = []
 
             def resolve() -> DerivedChange | None:
-                if not converter.has_people:
+                if not (converter.has_people or converter.has_devices):
                     return None
                 resolutions.append(plan_resolution(store, people))
                 return resolutions[0].change

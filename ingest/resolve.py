@@ -4,7 +4,8 @@ Mentions (authorships, person records) live in the source graphs. Resolution rea
 them all, clusters them with :func:`ingest.clustering.cluster_mentions` (applying
 the curation file), names each cluster with a stable key, and writes the resolution
 graph: persons, mention-to-person links with confidence and evidence, and retired
-person IRIs pointing to their replacements (``owl:sameAs``). Only the difference
+person IRIs pointing to their replacements (``owl:sameAs``), and the trial device
+interventions found to be FDA devices (:mod:`ingest.device_links`). Only the difference
 from the previous resolution graph is written.
 
 Person keys are stable: a cluster with one ORCID is ``orcid-<ORCID>``; with an
@@ -26,6 +27,7 @@ import pyoxigraph as ox
 
 from graph import ntriples as nt
 from graph.build import GraphBuilder
+from graph.build_devices import write_device_match
 from graph.errors import IngestError
 from graph.model import Cluster, Mention
 from graph.namespaces import HG, OWL, PROV, RDF
@@ -34,6 +36,7 @@ from graph.store import DerivedChange, Store
 from graph.uris import local_key, slug
 from ingest.clustering import cluster_mentions
 from ingest.curation import PeopleLists
+from ingest.device_links import match_devices
 
 __all__ = ["Resolution", "ResolutionReport", "load_mentions", "plan_resolution", "resolve_store"]
 
@@ -48,6 +51,7 @@ class ResolutionReport:
     removed: int = 0
     added: int = 0
     deleted: int = 0
+    device_links: int = 0
     seconds: float = 0.0
     weakest: list[tuple[float, str, str, tuple[str, ...]]] = field(default_factory=list)
     largest: list[tuple[int, str, str]] = field(default_factory=list)
@@ -156,11 +160,15 @@ def plan_resolution(store: Store, lists: PeopleLists | None = None) -> Resolutio
             retired = _retired(previous, retired_before, clusters, keys, removed)
             for old_key, new_key in sorted(retired.items()):
                 builder.retired_person(old_key, new_key)
+            device_matches = match_devices(store)
+            for match in device_matches:
+                write_device_match(builder, match)
         new = _canonical_triples(path)
     remove, add = old - new, new - old
     description = _description(store, len(mentions), len(clusters) - len(removed))
     report.persons = len(clusters) - len(removed)
     report.retired = len(retired)
+    report.device_links = len(device_matches)
     report.added, report.deleted = len(add), len(remove)
     report.weakest = sorted(
         (link.confidence, link.mention, keys[i], link.evidence)

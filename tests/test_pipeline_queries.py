@@ -138,7 +138,13 @@ def test_devices_by_institution_panel_counts_md_anderson_in_radiology(store):
     counts = [r["devices"] for r in rows]
     assert counts == sorted(counts, reverse=True)
     total = select(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a schema:MedicalDevice ; schema:manufacturer ?o ; hg:reviewPanel ?p }")
-    assert sum(counts) == total[0]["n"] == 50
+    assert sum(counts) == total[0]["n"] == 51  # 50 on the AI-enabled list and the NeuroStar 510(k)
+
+
+def test_the_sample_joins_a_trial_device_to_its_fda_clearance(store):
+    rows = select(store, "SELECT DISTINCT ?nct ?number WHERE { ?t dcterms:identifier ?nct ; schema:studySubject ?i . "
+                         "?i hg:fdaDevice ?d . ?d dcterms:identifier ?number }")
+    assert [(r["nct"], r["number"]) for r in rows] == [("NCT02586688", "K061053")]
 
 
 def test_trial_clinicians_of_university_devices_finds_bateman_through_his_patent(store):

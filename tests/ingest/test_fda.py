@@ -241,6 +241,7 @@ def test_openfda_classification() -> None:
 
 @pytest.mark.parametrize(("fixture", "schema"), [
     (K510, "openfda_deviceclearance_schema.json"),
+    (FDA / "openfda_510k_neurostar.json", "openfda_deviceclearance_schema.json"),
     (PMA, "openfda_devicepma_schema.json"),
     (CLASSIFICATION, "openfda_deviceclass_schema.json"),
     (UDI, "openfda_deviceudi_schema.json"),
