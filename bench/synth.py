@@ -65,6 +65,7 @@ __all__ = [
     "World",
     "build_world",
     "generate",
+    "write_nquads",
     "load_mesh_descriptors",
     "orcid_check_char",
     "ror_checksum",
@@ -1113,6 +1114,9 @@ class _PaperWriter:
                     self.all_journals.append(j)
         self.authorships = 0
         self.last_team: list[int] = []
+        #: year, topic descriptor indexes (major ones first), number of major topics and title
+        #: of the last article (for write_nquads)
+        self.last_paper: tuple[int, list[int], int, str] = (0, [], 0, "")
 
     # -- people -------------------------------------------------------------
     def _pick_from(self, members: list[int], cw: list[float]) -> int:
@@ -1271,6 +1275,7 @@ class _PaperWriter:
                 seen.add(idx)
                 topics.append(idx)
         n_major = min(len(topics), 1 + int(rr() * 3))
+        self.last_n_major = n_major
         entries = []  # (sort key, xml)
         for ui, label in checks:
             if ui in seen:
@@ -1398,6 +1403,7 @@ class _PaperWriter:
         title = rng.choice(_TITLE_TEMPLATES).format(**f)
         if is_review:
             title = title[:-1] + ": a review."
+        self.last_paper = (year, topics, self.last_n_major, title)
         doi = f"{DOI_PREFIX}{pmid}"
         start = 1 + int(rr() * 2500)
         end = start + 3 + int(rr() * 14)
@@ -1562,6 +1568,78 @@ def generate(out_dir: Path, papers: int, people: int, seed: int = 1, per_file: i
         remaining -= count
     return SynthSummary(files=n_files, papers=papers, people=len(world.people),
                         authorships=writer.authorships, institutions=len(world.institutions))
+
+
+def write_nquads(path: Path, papers: int, people: int, base: str, graph: str, seed: int = 1) -> int:
+    """Write the graph of ``papers`` synthetic papers as N-Quads in the model's shape, for bulk
+    loading at sizes the ingest path cannot reach in a session: papers (title, year, MeSH
+    headings), authorships (rank, department affiliation), persons (as identity resolution
+    would make them, one per synthetic person) and organisations, all in ``graph`` (the
+    store's union graph). The same seed and people give the same papers as :func:`generate`.
+    Returns the number of quads."""
+    rng = random.Random(seed)
+    world = _build_world(rng, people, load_mesh_descriptors())
+    writer = _PaperWriter(rng, world)
+    rdf, xsd = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#"
+    vivo, hg = "http://vivoweb.org/ontology/core#", "https://w3id.org/hubgraph/ontology#"
+    foaf, skos, rdfs = "http://xmlns.com/foaf/0.1/", "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2000/01/rdf-schema#"
+    g = f"<{graph}> .\n"
+
+    def lit(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    count = 0
+    with open(path, "w", encoding="utf-8") as out:
+        def emit(s: str, p: str, o: str) -> None:
+            nonlocal count
+            out.write(f"{s} <{p}> {o} {g}")
+            count += 1
+        for inst in world.institutions:
+            node = f"<{base}org/synth-{inst.idx}>"
+            kind = "University" if inst.kind == "education" else "Hospital"
+            emit(node, rdf + "type", f"<{foaf}Organization>")
+            emit(node, rdf + "type", f"<{vivo}{kind}>")
+            emit(node, rdfs + "label", lit(inst.name))
+        for dept in world.departments:
+            node = f"<{base}org/synth-{dept.inst}/{dept.idx}>"
+            emit(node, rdf + "type", f"<{foaf}Organization>")
+            emit(node, rdf + "type", f"<{vivo}AcademicDepartment>")
+            emit(node, rdfs + "label", lit(dept.name))
+            emit(node, "http://www.w3.org/ns/org#subOrganizationOf", f"<{base}org/synth-{dept.inst}>")
+        for ui, label in world.descriptors:
+            emit(f"<http://id.nlm.nih.gov/mesh/{ui}>", rdf + "type", f"<{skos}Concept>")
+            emit(f"<http://id.nlm.nih.gov/mesh/{ui}>", skos + "prefLabel", lit(label))
+        seen: set[int] = set()
+        for pmid in range(PMID_START, PMID_START + papers):
+            writer.article(pmid)
+            year, topics, n_major, title = writer.last_paper
+            paper = f"<{base}paper/pmid-{pmid}>"
+            emit(paper, rdf + "type", "<http://purl.org/ontology/bibo/AcademicArticle>")
+            emit(paper, "http://purl.org/dc/terms/title", lit(title))
+            emit(paper, "http://purl.org/spar/fabio/hasPublicationYear", f'"{year}"^^<{xsd}gYear>')
+            for i, topic in enumerate(topics):
+                heading = f"<{base}paper/pmid-{pmid}/mesh/{world.descriptors[topic][0]}>"
+                emit(paper, hg + "meshHeading", heading)
+                emit(heading, hg + "descriptor", f"<http://id.nlm.nih.gov/mesh/{world.descriptors[topic][0]}>")
+                emit(heading, hg + "majorTopic", f'"{str(i < n_major).lower()}"^^<{xsd}boolean>')
+            for rank, index in enumerate(writer.last_team, 1):
+                person = world.people[index]
+                slot = f"<{base}authorship/pmid-{pmid}-{rank}>"
+                node = f"<{base}person/synth-{index}>"
+                emit(slot, rdf + "type", f"<{vivo}Authorship>")
+                emit(slot, vivo + "relates", paper)
+                emit(slot, vivo + "rank", f'"{rank}"^^<{xsd}integer>')
+                dept = world.departments[person.dept]
+                emit(slot, hg + "affiliation", f"<{base}org/synth-{dept.inst}/{dept.idx}>")
+                emit(slot, vivo + "relates", node)
+                emit(slot, hg + "resolvedTo", node)
+                if index not in seen:
+                    seen.add(index)
+                    emit(node, rdf + "type", f"<{foaf}Person>")
+                    emit(node, foaf + "name", lit(f"{person.given} {person.family}"))
+                    if person.orcid:
+                        emit(node, vivo + "orcidId", f"<https://orcid.org/{person.orcid}>")
+    return count
 
 
 def main(argv: list[str] | None = None) -> int:

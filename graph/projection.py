@@ -41,20 +41,23 @@ def _cached(name: str, store: Store, build: Callable[[Store], nx.Graph]) -> nx.G
     return graph
 
 
-def coauthorship(store: Store, max_team_size: int = MAX_TEAM_SIZE) -> nx.Graph:
-    """People linked by the papers they wrote together.
+def coauthorship(store: Store, max_team_size: int = MAX_TEAM_SIZE, as_of: int | None = None) -> nx.Graph:
+    """People linked by the papers they wrote together (with ``as_of``: papers dated up to
+    that year only).
 
     Edges carry ``weight`` (shared papers), ``first`` and ``last`` (years).
     """
-    return _cached(f"coauthorship-{max_team_size}", store,
-                   lambda s: _build_coauthorship(s, max_team_size))
+    return _cached(f"coauthorship-{max_team_size}-{as_of}", store,
+                   lambda s: _build_coauthorship(s, max_team_size, as_of))
 
 
-def _build_coauthorship(store: Store, max_team_size: int) -> nx.Graph:
+def _build_coauthorship(store: Store, max_team_size: int, as_of: int | None = None) -> nx.Graph:
     graph = nx.Graph()
     teams: dict[str, list[str]] = defaultdict(list)
     years: dict[str, int | None] = {}
     for row in store.select(load_query("coauthorship")):
+        if as_of is not None and (row["year"] is None or row["year"] > as_of):
+            continue
         graph.add_node(row["person"], label=row["name"], kind="person")
         team = teams[row["paper"]]
         if row["person"] not in team:

@@ -1,0 +1,227 @@
+"""Everything matchmaking reads from the graph, fetched with a few aggregated queries
+(``graph/queries/match_*.rq``) and built into profiles and indexes once per store version
+and cut-off year."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graph.lookup import org_kind
+from graph.match.organisation import Affiliations, Org
+from graph.match.profiles import ancestor_profiles, authorship_weight, recency, topic_profiles
+from graph.match.proximity import Adjacency, adjacency
+from graph.match.sparse import SparseIndex
+from graph.match.text import Vocabulary, text_profiles, tokens
+from graph.projection import coauthorship
+from graph.queries import load_query
+from graph.store import Store
+
+__all__ = ["Person", "MatchIndex", "match_index", "clear_cache", "ACTIVITY_HALF_LIFE"]
+
+#: Half-life, in years, of a paper's weight in a person's recent activity.
+ACTIVITY_HALF_LIFE = 3.0
+#: Longest topic label (in words) recognised in a free-text need.
+MAX_PHRASE = 6
+_CACHE_SIZE = 4
+_cache: dict[tuple[str, str, int | None], MatchIndex] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person and every identifier the graph holds for them."""
+
+    uri: str
+    name: str
+    orcid: str | None
+    local_ids: tuple[str, ...]
+    opted_out: bool
+
+
+@dataclass
+class MatchIndex:
+    """Profiles, indexes and tables for one store version, seen as of one year."""
+
+    as_of: int | None
+    reference_year: int
+    people: list[Person]
+    ids: dict[str, int]
+    present: set[int]
+    papers: list[str]
+    paper_year: dict[int, int | None]
+    paper_title: dict[int, str]
+    person_papers: dict[int, list[tuple[int, float]]]
+    paper_topics: dict[int, list[tuple[int, bool]]]
+    topics: list[str]
+    topic_labels: list[str | None]
+    topic_specificity: dict[int, float]
+    topic_index: SparseIndex
+    tree_index: SparseIndex
+    text_index: SparseIndex
+    vocabulary: Vocabulary
+    phrases: dict[tuple[str, ...], int]
+    broader: dict[int, list[int]]
+    adj: Adjacency
+    orgs: list[Org]
+    affiliations: dict[int, Affiliations]
+    activity: dict[int, float]
+    activity_order: list[int]
+    involvement: dict[int, dict[str, int]] = field(default_factory=dict)
+    last_year: dict[int, int] = field(default_factory=dict)
+
+    def need_topics(self, words: list[str]) -> dict[int, float]:
+        """Topics whose label (or other label) appears in ``words``, weighted by specificity."""
+        found: dict[int, float] = {}
+        for n in range(min(MAX_PHRASE, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                topic = self.phrases.get(tuple(words[i:i + n]))
+                if topic is not None:
+                    found[topic] = self.topic_specificity.get(topic, 0.0)
+        return found
+
+
+def clear_cache() -> None:
+    """Forget every cached index."""
+    _cache.clear()
+
+
+def match_index(store: Store, as_of: int | None = None) -> MatchIndex:
+    """The matchmaking index of ``store`` (with ``as_of``: from papers up to that year only),
+    built once per store version."""
+    key = (store.location if store.location != ":memory:" else str(id(store)), store.version(), as_of)
+    index = _cache.get(key)
+    if index is None:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        index = _cache[key] = _build(store, as_of)
+    return index
+
+
+def _build(store: Store, as_of: int | None) -> MatchIndex:
+    cut = {"asOf": 9999 if as_of is None else as_of, "undated": 0 if as_of is None else 10_000}
+    people: list[Person] = []
+    ids: dict[str, int] = {}
+    for row in store.select(load_query("match_people")):
+        ids[row["person"]] = len(people)
+        people.append(Person(row["person"], row["name"], row["orcid"],
+                             tuple(sorted((row["localIds"] or "").split())), bool(row["optedOut"])))
+
+    papers: list[str] = []
+    paper_ids: dict[str, int] = {}
+    paper_year: dict[int, int | None] = {}
+    slots: list[tuple[int, int, int | None]] = []
+    last_rank: dict[int, int] = defaultdict(int)
+    for row in store.select(load_query("match_authorships"), **cut):
+        person = ids.get(row["person"])
+        if person is None:
+            continue
+        paper = paper_ids.get(row["paper"])
+        if paper is None:
+            paper = paper_ids[row["paper"]] = len(papers)
+            papers.append(row["paper"])
+            paper_year[paper] = row["year"]
+        rank = row["rank"]
+        slots.append((paper, person, rank))
+        last_rank[paper] = max(last_rank[paper], rank or 0)
+    years = [y for y in paper_year.values() if y is not None]
+    reference = as_of if as_of is not None else (max(years) if years else 2000)
+
+    person_papers: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    activity: dict[int, float] = defaultdict(float)
+    last_year: dict[int, int] = {}
+    for paper, person, rank in slots:
+        year = paper_year[paper]
+        person_papers[person].append((paper, authorship_weight(rank, last_rank[paper]) * recency(year, reference)))
+        activity[person] += recency(year, reference, ACTIVITY_HALF_LIFE)
+        if year is not None and year > last_year.get(person, 0):
+            last_year[person] = year
+
+    topics: list[str] = []
+    topic_ids: dict[str, int] = {}
+
+    def topic_id(uri: str) -> int:
+        if uri not in topic_ids:
+            topic_ids[uri] = len(topics)
+            topics.append(uri)
+        return topic_ids[uri]
+
+    paper_topics: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for row in store.select(load_query("match_paper_topics"), **cut):
+        paper = paper_ids.get(row["paper"])
+        if paper is not None:
+            paper_topics[paper].append((topic_id(row["topic"]), bool(row["major"])))
+    labels: dict[int, str | None] = {}
+    broader: dict[int, list[int]] = {}
+    phrase_labels: list[tuple[str, int]] = []
+    for row in store.select(load_query("match_topics")):
+        topic = topic_id(row["topic"])
+        labels[topic] = row["label"]
+        if row["broader"]:
+            broader[topic] = [topic_id(b) for b in row["broader"].split()]
+        for label in [row["label"] or "", *(row["altLabels"] or "").split(" | ")]:
+            if label:
+                phrase_labels.append((label, topic))
+
+    population = max(1, len(person_papers))
+    profiles, spec = topic_profiles(person_papers, paper_topics, population)
+    phrases = {}
+    for label, topic in phrase_labels:
+        words = tuple(tokens(label))
+        if words and topic in spec and len(words) <= MAX_PHRASE:
+            phrases.setdefault(words, topic)
+
+    words: dict[int, list[str]] = {}
+    titles: dict[int, str] = {}
+    for row in store.select(load_query("match_paper_text"), **cut):
+        paper = paper_ids.get(row["paper"])
+        if paper is None:
+            continue
+        title, keywords = row["title"] or "", (row["keywords"] or "").replace(" ; ", " ")
+        titles[paper] = title
+        words[paper] = tokens(f"{title} {title} {keywords} {keywords} {row['abstract'] or ''}")
+    vocabulary, _, text_vectors = text_profiles(words, person_papers)
+
+    orgs: list[Org] = []
+    org_rows = store.select(load_query("match_orgs"))
+    org_ids = {row["org"]: i for i, row in enumerate(org_rows)}
+    for row in org_rows:
+        orgs.append(Org(row["org"], row["label"], org_kind(row["types"]),
+                        tuple(org_ids[p] for p in (row["parents"] or "").split() if p in org_ids),
+                        tuple(org_ids[o] for o in (row["links"] or "").split() if o in org_ids)))
+    affiliations: dict[int, Affiliations] = defaultdict(Affiliations)
+    members: set[int] = set()
+    for row in store.select(load_query("match_person_orgs"), **cut):
+        person, org = ids.get(row["person"]), org_ids.get(row["org"])
+        if person is None or org is None:
+            continue
+        affiliations[person].add(org, orgs)
+        if row["via"] == "member":
+            members.add(person)
+        if row["role"]:
+            affiliations[person].roles.add(str(row["role"]).lower())
+
+    involvement: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in store.select(load_query("match_person_activity")):
+        person = ids.get(row["person"])
+        if person is not None:
+            involvement[person][row["kind"]] = int(row["items"])
+            activity[person] += 0.5 * int(row["items"])
+    top_activity = max(activity.values(), default=0.0)
+    scaled = {p: math.log1p(a) / math.log1p(top_activity) for p, a in activity.items() if a > 0} if top_activity else {}
+
+    present = set(person_papers) | (members if as_of is None else set())
+    graph = coauthorship(store, as_of=as_of)
+    return MatchIndex(
+        as_of=as_of, reference_year=reference, people=people, ids=ids, present=present,
+        papers=papers, paper_year=paper_year,
+        paper_title=titles,
+        person_papers=dict(person_papers), paper_topics=dict(paper_topics), topics=topics,
+        topic_labels=[labels.get(i) for i in range(len(topics))], topic_specificity=spec,
+        topic_index=SparseIndex(profiles), tree_index=SparseIndex(ancestor_profiles(profiles, broader)),
+        text_index=SparseIndex(text_vectors), vocabulary=vocabulary, phrases=phrases,
+        broader=broader,
+        adj=adjacency(graph, ids), orgs=orgs, affiliations=dict(affiliations),
+        activity=scaled, activity_order=sorted(scaled, key=lambda p: (-scaled[p], p)),
+        involvement=dict(involvement), last_year=last_year,
+    )
