@@ -10,7 +10,7 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
-from api.settings import SETTINGS, Settings, load_settings
+from api.settings import SETTINGS, Settings, load_settings, remote_options
 from graph.errors import HubgraphError
 from graph.export import EXPORT_FORMATS, export
 from graph.stats import stats as store_stats
@@ -43,7 +43,7 @@ RESULT_FORMATS = {
 
 def _open_store(ctx: click.Context, read_only: bool = False) -> Store:
     settings: Settings = ctx.obj
-    return Store.open(settings.store, settings.base_uri, read_only=read_only)
+    return Store.open(settings.store, settings.base_uri, read_only=read_only, remote=remote_options(settings))
 
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -273,6 +273,128 @@ def serve(ctx: click.Context, host: str, port: int, path: str | None) -> None:
 
     uvicorn.run(app, host=host, port=port, log_level="info")
 
+
+@cli.command("match", epilog="\b\nExamples:\n  hubgraph match --person 0000-0002-7729-1702 --k 10 --json\n"
+             "  hubgraph match --need 'wearable ECG signal processing' --institution-kind university\n"
+             "  hubgraph match --team 'wearable ECG; deep learning EEG; stroke imaging' --json\n"
+             "  hubgraph match --person 0041172 --new-only --csv > suggestions.csv\n"
+             "  hubgraph match --batch people.txt --k 5 > suggestions.jsonl")
+@click.option("--person", help="A person: hubgraph IRI or slug, ORCID iD or local table id.")
+@click.option("--need", help="A free-text need, such as 'wearable ECG signal processing'.")
+@click.option("--team", help="Needs separated by ';': a small team that covers them together.")
+@click.option("--batch", type=click.File("r"),
+              help="A file with one person id or need per line: one JSON line out per line, in order.")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 1000), help="Most suggestions.")
+@click.option("--institution-kind", type=click.Choice(["hospital", "university"]), help="Only people at this kind.")
+@click.option("--institution", help="Only people at this organisation (IRI, slug, ROR id or local id).")
+@click.option("--department", help="Only people in this department (IRI, slug or local id).")
+@click.option("--role", help="Only people with this role in an institutional table (clinician, researcher, ...).")
+@click.option("--active-since", type=int, metavar="YEAR", help="Only people with a paper in or after YEAR.")
+@click.option("--new-only", is_flag=True, help="Leave out existing co-authors (default: include them, flagged).")
+@click.option("--as-of", type=int, metavar="YEAR", help="See the graph as it was at the end of YEAR.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per suggestion.")
+@click.pass_context
+def match(ctx: click.Context, person: str | None, need: str | None, team: str | None, batch: Any, k: int,
+          institution_kind: str | None, institution: str | None, department: str | None, role: str | None,
+          active_since: int | None, new_only: bool, as_of: int | None, as_json: bool, as_csv: bool) -> None:
+    """Suggest collaborators for a person, people for a need, or a team for several needs.
+
+    Each suggestion has a score, the score of each signal (topics, MeSH tree, text,
+    co-authorship proximity, organisation, complementarity, activity), its reasons and
+    every identifier of the person. See docs/matchmaking.md.
+    """
+    from graph.errors import UnknownEntity
+    from graph.match import Filters, suggest
+    from graph.match.table import write_csv
+
+    if sum(x is not None for x in (person, need, team, batch)) != 1:
+        raise click.UsageError("give exactly one of --person, --need, --team or --batch")
+    store = _open_store(ctx, read_only=True)
+    filters = Filters(institution_kind=institution_kind, institution=institution, department=department,
+                      role=role, active_since=active_since, new_only=new_only)
+
+    def run(**query: str | None) -> Any:
+        try:
+            return suggest(store, k=k, filters=filters, as_of=as_of, **query)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+
+    if batch is None:
+        result = run(person=person, need=need, team=team)
+        if as_json:
+            click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        elif as_csv:
+            write_csv(sys.stdout, [("", result)])
+        else:
+            click.echo(_match_table(result))
+        return
+    lines = [line.strip() for line in batch if line.strip()]
+    results = []
+    for line in lines:
+        try:
+            result = run(person=line)
+        except UnknownEntity:
+            result = run(need=line)
+        results.append((line, result))
+        if not as_csv:
+            click.echo(json.dumps({"input": line, **result.as_dict()}, ensure_ascii=False))
+    if as_csv:
+        write_csv(sys.stdout, results)
+
+
+def _match_table(result: Any) -> str:
+    lines = []
+    for s in result.suggestions:
+        ident = s.orcid or s.local_id or s.uri
+        flag = "  (co-author)" if s.existing_collaborator else ""
+        lines.append(f"{s.rank:>3}. {s.score:6.3f}  {s.name}  {ident}{flag}")
+        topics = ", ".join(t["label"] or t["uri"] for t in s.reasons.get("shared_topics", [])[:3])
+        if s.covers:
+            lines.append(f"       covers: {'; '.join(s.covers)}")
+        if topics:
+            lines.append(f"       shared topics: {topics}")
+        path = s.reasons.get("introduction_path")
+        if path and len(path) > 2:
+            lines.append(f"       introduction: {' -> '.join(p['name'] for p in path)}")
+    return "\n".join(lines) if lines else "no suggestions"
+
+
+@cli.command("map", epilog="\b\nExamples:\n  hubgraph map ego 0000-0002-7959-9401 -o hyman.html\n"
+             "  hubgraph map ego 0000-0002-7959-9401 --depth 2 -o hyman2.html\n"
+             "  hubgraph map org https://ror.org/002pd6e78 -o mgh.html\n"
+             "  hubgraph map topic D000544 -o alzheimer.html\n"
+             "  hubgraph map partnership -o partnership.html\n  hubgraph map pipeline NCT05269394 -o dian-tu.html")
+@click.argument("kind", type=click.Choice(["ego", "org", "topic", "partnership", "pipeline"]))
+@click.argument("ident", metavar="[ID]", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The HTML file to write (it opens from disk, offline).")
+@click.option("--depth", type=click.IntRange(1, 2), default=1, show_default=True, help="Ego map: co-author steps.")
+@click.option("--limit", type=click.IntRange(10, 5000), default=300, show_default=True,
+              help="Most nodes drawn one by one; the rest are grouped into summary nodes.")
+@click.pass_context
+def map_cmd(ctx: click.Context, kind: str, ident: str | None, output: str, depth: int, limit: int) -> None:
+    """Write a network map as a standalone HTML file (scripts inlined, no network needed).
+
+    ego: a person (ID required); org: an organisation (ID required); topic: a MeSH topic
+    (ID required); partnership: hospital and university units and the people who bridge
+    them (ID optional: one organisation); pipeline: papers -> trials -> devices (ID
+    optional: a person, paper, trial or device). ID is any identifier of the entity.
+    """
+    from api.routers.maps import ENTITY_KINDS, resolve_map_entity
+    from viz.maps import build_map, describe
+    from viz.render import render_file
+
+    store = _open_store(ctx, read_only=True)
+    if ident is None and kind in ("ego", "org", "topic"):
+        raise click.UsageError(f"the {kind} map needs the ID of a {' or '.join(ENTITY_KINDS[kind])}")
+    iri = resolve_map_entity(store, kind, ident) if ident else None
+    network = build_map(store, kind, iri, depth=depth, limit=limit)
+    Path(output).write_text(render_file(network, lambda i: i if i.startswith(("http://", "https://")) else None),
+                            encoding="utf-8")
+    figures = describe(network)
+    click.echo(f"wrote {output}: {figures['nodes']} nodes, {figures['edges']} edges"
+               + (f" ({figures['note']})" if figures["note"] else ""))
 
 def main() -> None:
     """Entry point: run the CLI, turning hubgraph errors into clean messages."""

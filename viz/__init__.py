@@ -1,0 +1,1 @@
+"""Network maps and charts: NetworkX projections in, HTML and SVG out (nothing is written here)."""

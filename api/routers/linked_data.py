@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from api.deps import StoreDep
 from api.errors import error_response
+from api.routers import pages
 from graph.namespaces import FOAF, PREFIXES, RDFS, SKOS
 from graph.queries import load_query
 from graph.store import Store
@@ -183,6 +184,12 @@ def entity(path: str, request: Request, store: StoreDep, format: str | None = No
             return _not_found(iri, media)
     fmt = FORMATS[media]
     if fmt is None:
+        request.state.linked_data = {"path": _local_href(store, iri) or "",
+                                     "query": "/sparql?" + urlencode({"query": _inline_query(iri)})}
+        rich = pages.entity_page(request, store, iri)
+        if rich is not None:
+            rich.headers["Vary"] = "Accept"
+            return rich
         return HTMLResponse(_html(store, iri, triples), headers=vary)
     return Response(_serialize(triples, fmt), media_type=media, headers=vary)
 
@@ -209,6 +216,7 @@ def dump(store: StoreDep) -> StreamingResponse:
     spool = tempfile.TemporaryFile()
     with gzip.GzipFile(fileobj=spool, mode="wb") as gz:
         store.dump(gz, ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+    size = spool.tell()
     spool.seek(0)
 
     def chunks() -> Iterator[bytes]:
@@ -219,4 +227,5 @@ def dump(store: StoreDep) -> StreamingResponse:
             spool.close()
 
     return StreamingResponse(chunks(), media_type="application/gzip",
-                             headers={"Content-Disposition": 'attachment; filename="hubgraph.nq.gz"'})
+                             headers={"Content-Disposition": 'attachment; filename="hubgraph.nq.gz"',
+                                      "Content-Length": str(size)})
