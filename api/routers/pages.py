@@ -15,6 +15,7 @@ from api.deps import StoreDep
 from api.routers.ui_support import PAGE_SEGMENTS, not_found, page_link, query_link, raw_id, render, resolve_entity
 from graph import analytics, lookup
 from graph.errors import UnknownEntity
+from graph.match.engine import suggest
 from graph.namespaces import PREFIXES
 from graph.queries import load_query
 from graph.store import Store
@@ -49,9 +50,49 @@ def person_page(id: str, request: Request, store: StoreDep, depth: int = 1) -> H
     return _page(request, store, "person", raw_id(request, "/person/", id), depth=depth if depth in (1, 2) else 1)
 
 
-def _person(request: Request, store: Store, iri: str, depth: int = 1,
-            suggestions: list[dict[str, Any]] | None = None) -> HTMLResponse:
+#: Suggested collaborators a person page shows, and organisations named per kind of link.
+SUGGESTIONS = 10
+SHOWN_ORGS = 3
+
+
+def _reason_lines(reasons: dict[str, Any]) -> list[str]:
+    """A suggestion's reasons as short sentences for the page."""
+    lines = []
+    if reasons.get("shared_topics"):
+        lines.append("Shared topics: " + ", ".join(t["label"] or t["uri"].rsplit("/", 1)[-1]
+                                                   for t in reasons["shared_topics"]))
+    if reasons.get("complementary_topics"):
+        lines.append("Brings: " + ", ".join(t["label"] or t["uri"].rsplit("/", 1)[-1]
+                                            for t in reasons["complementary_topics"][:3]))
+    path = reasons.get("introduction_path")
+    if path and len(path) > 2:
+        lines.append("Introduction: " + " → ".join(p["name"] for p in path))
+    names_by_link: dict[str, list[str]] = {}
+    for org in reasons.get("organisations", ()):
+        names = names_by_link.setdefault(org["link"], [])
+        if org["name"] not in names:
+            names.append(org["name"])
+    for link, names in names_by_link.items():
+        more = f" and {len(names) - SHOWN_ORGS} more" if len(names) > SHOWN_ORGS else ""
+        lines.append(f"{link.capitalize()}: {', '.join(names[:SHOWN_ORGS])}{more}")
+    if reasons.get("complementarity"):
+        lines.append("Complementary: " + ", ".join(map(str, reasons["complementarity"])))
+    return lines
+
+
+def _suggestions(store: Store, iri: str) -> list[dict[str, Any]]:
+    """The person's suggested collaborators, as the person template shows them."""
+    try:
+        result = suggest(store, person=iri, k=SUGGESTIONS)
+    except (UnknownEntity, ValueError):
+        return []
+    return [{"uri": s.uri, "name": s.name, "score": s.score, "new": not s.existing_collaborator,
+             "reasons": _reason_lines(s.reasons)} for s in result.suggestions]
+
+
+def _person(request: Request, store: Store, iri: str, depth: int = 1) -> HTMLResponse:
     view = lookup.person_view(store, iri)
+    suggestions = _suggestions(store, iri)
     items: dict[str, list[dict[str, Any]]] = {}
     for row in store.select(load_query("ui_person_items"), person=iri):
         items.setdefault(row["kind"], []).append(row)

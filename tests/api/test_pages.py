@@ -176,7 +176,23 @@ def test_expand_returns_neighbours(client: TestClient, sample_store: Store) -> N
     person = one(sample_store, "SELECT ?p WHERE { ?p vivo:orcidId <https://orcid.org/0000-0002-7729-1702> }")
     data = client.get("/maps/expand", params={"node": person}).json()
     assert any(n["id"] == person for n in data["nodes"]) and len(data["nodes"]) > 1
-    assert all(e["from"] == person or e["to"] == person or True for e in data["edges"])
+    ids = {n["id"] for n in data["nodes"]}
+    assert all(e["from"] in ids and e["to"] in ids for e in data["edges"])
+    assert any(person in (e["from"], e["to"]) for e in data["edges"])
+
+
+def test_person_page_suggests_collaborators_with_reasons(client: TestClient, sample_store: Store) -> None:
+    from graph.match.engine import suggest
+
+    html = page(client, "/person/0000-0002-7729-1702")
+    section = html[html.index('id="suggestions"'):]
+    section = section[:section.index("</section>")]
+    expected = suggest(sample_store, person="0000-0002-7729-1702", k=10).suggestions
+    assert expected and 'id="new-only"' in section
+    shown = re.findall(r'<li data-new="([01])"><a href="([^"]+)">', section)
+    assert [(flag == "1", href.rsplit("/", 1)[-1]) for flag, href in shown] == [
+        (not s.existing_collaborator, s.uri.rsplit("/", 1)[-1]) for s in expected]
+    assert "Shared topics: " in section
 
 
 def test_markup_in_names_and_titles_is_escaped_everywhere() -> None:
