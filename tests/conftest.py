@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,9 +13,20 @@ from graph.store import Store
 from tests.support import BACKENDS, build_sample_store, open_backend
 
 
+@pytest.fixture(scope="session")
+def virtuoso() -> Iterator[Any]:
+    """The session's private Virtuoso server (tests/remote_support.py), stopped at the end."""
+    from tests.remote_support import stop_virtuoso, virtuoso
+
+    yield virtuoso()
+    stop_virtuoso()
+
+
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store, once per backend."""
+    if request.param == "virtuoso":
+        request.getfixturevalue("virtuoso")
     yield open_backend(request.param, tmp_path)
 
 

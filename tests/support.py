@@ -11,14 +11,19 @@ from graph.store import Store
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
-#: Every store backend; store-facing tests run on each.
-BACKENDS = ["memory", "disk"]
+#: Every store backend; store-facing tests run on each ("virtuoso": a private Virtuoso
+#: server, see tests/remote_support.py).
+BACKENDS = ["memory", "disk", "virtuoso"]
 
 
 def open_backend(backend: str, tmp_path: Path) -> Store:
     """A fresh, empty store of the given backend."""
     if backend == "memory":
         return Store.open()
+    if backend == "virtuoso":
+        from tests.remote_support import open_virtuoso
+
+        return open_virtuoso()
     return Store.open(str(tmp_path / "store"))
 
 
