@@ -37,13 +37,23 @@ Tick = Callable[[int], None]
 
 
 def load_org_index(store: Store) -> OrgIndex:
-    """Every name of the ROR organisations in the store, in one query."""
+    """Every name of the ROR organisations in the store, in two queries. A withdrawn
+    organisation's names answer with its loaded successor."""
+    kinds: dict[str, str] = {}
+    countries: dict[str, str | None] = {}
+    successors: dict[str, list[str]] = {}
+    for row in store.select(load_query("ror_organizations")):
+        types = set((row["types"] or "").split())
+        kinds[row["org"]] = "hospital" if "healthcare" in types else "university" if "education" in types else "institution"
+        countries[row["org"]] = row["country"]
+        if row["successor"]:
+            successors.setdefault(row["org"], []).append(row["successor"])
     names = []
     for row in store.select(load_query("ror_names")):
-        types = set((row["types"] or "").split())
-        kind = "hospital" if "healthcare" in types else "university" if "education" in types else "institution"
-        names.append(RorName(row["target"], row["name"], bool(row["isAlias"]), kind, row["country"],
-                             bool(row["own"])))
+        org = row["org"]
+        for target in successors.get(org, [org]):
+            names.append(RorName(target, row["name"], bool(row["isAlias"]),
+                                 kinds.get(target, "institution"), countries.get(target), target == org))
     return OrgIndex.build(names)
 
 

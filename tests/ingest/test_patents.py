@@ -290,8 +290,6 @@ def test_a_cited_patent_is_the_node_of_its_own_record(store: Store, tmp_path: Pa
 
 
 def test_washington_university_as_assignee_joins_its_ror_organisation(store: Store, tmp_path: Path) -> None:
-    if type(store).__name__ == "RemoteStore":
-        pytest.xfail("Virtuoso 7.2.5 answers graph/queries/ror_names.rq wrongly (docs/operations.md)")
     assigned = variant(tmp_path, BLOOD_SUGAR, "assigned.xml", "</parties>", """</parties>
 <assignees><assignee><addressbook><orgname>Washington University</orgname><role>02</role>
 <address><city>St. Louis</city><state>MO</state><country>US</country></address></addressbook></assignee></assignees>""")

@@ -93,8 +93,6 @@ def test_malformed_record_is_skipped_and_reported(store: Store, tmp_path: Path) 
 
 
 def test_affiliations_resolve_to_ror_institutions_and_departments(store: Store) -> None:
-    if type(store).__name__ == "RemoteStore":
-        pytest.xfail("Virtuoso 7.2.5 answers graph/queries/ror_names.rq wrongly (docs/operations.md)")
     ingest(store, "ror", *ROR)
     ingest(store, "pubmed", PUBMED)
     rows = store.select(HG + """
