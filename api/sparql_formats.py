@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 __all__ = [
-    "SparqlError", "Scan", "scan", "negotiate", "RESULT_FORMATS", "GRAPH_FORMATS",
+    "SparqlError", "TimeLimitExceeded", "Scan", "scan", "negotiate", "RESULT_FORMATS", "GRAPH_FORMATS",
     "serialize_solutions", "serialize_boolean", "serialize_triples", "run_limited", "MAX_WORKERS",
 ]
 
@@ -42,6 +42,10 @@ class SparqlError(Exception):
         self.status = status
         self.message = message
         self.headers = headers
+
+
+class TimeLimitExceeded(SparqlError):
+    """An operation ran past its time limit (503); its worker may still be running."""
 
 
 # -- scanning ---------------------------------------------------------------------
@@ -431,6 +435,6 @@ async def run_limited(work: Callable[[threading.Event], T], timeout: float, what
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
     except TimeoutError:
         cancelled.set()
-        raise SparqlError(503, f"the {what} ran past the time limit of {timeout:g} s "
+        raise TimeLimitExceeded(503, f"the {what} ran past the time limit of {timeout:g} s "
                                "(HUBGRAPH_QUERY_TIMEOUT) and was abandoned; narrow it or add a LIMIT",
                           headers={"Retry-After": "30"}) from None

@@ -6,25 +6,36 @@ see, as their default graph, the union of the active source graphs, the provenan
 graph and the store's own default graph; graphs that clients write themselves keep
 standard SPARQL behaviour (reachable with ``GRAPH``, not merged).
 
-Oxigraph evaluates a multi-graph default graph as a multiset, so the union is kept
-materialised in one graph (``graph/union``) and maintained on every load and
-removal; a crash while it is being changed leaves a marker that makes the next
-writer rebuild it.
+Oxigraph evaluates a multi-graph default graph as a multiset, and a pattern over
+several graphs costs one index lookup per graph, so the default graph is kept
+materialised in one graph (``graph/union``: the active sources, the resolution graph
+and the provenance graph) and maintained on every load, removal and derived-graph
+change; a crash while it is being changed leaves a marker that makes the next writer
+rebuild it. The store default graph joins it only when clients wrote to it.
+
+Readers never see half a change, and a writer killed at any point leaves the old state
+or the new one: there are two union graphs, ``graph/union`` and ``graph/union-b``, and
+a pointer in the hidden graph ``graph/state`` says which one queries read. A writer
+loads new source graphs and brings the spare union up to the new state with the bulk
+loader (nothing readers see), then one transaction applies the change to the provenance
+and derived graphs and moves the pointer; the change is then replayed on the previous
+union, which becomes the spare. A query that raced a switch runs again.
 
 Backends: embedded on-disk Oxigraph (the default) and in-memory Oxigraph (tests),
-both through :class:`Store`.
+both through :class:`Store`, and any SPARQL 1.1 server (``sparql+http://...``) through
+:class:`graph.store_remote.RemoteStore`.
 """
 
 from __future__ import annotations
 
-import io
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -33,12 +44,17 @@ from graph.errors import BadQuery, StoreError
 from graph.namespaces import DCTERMS, HG, PREFIXES, PROV, RDF, RDFS, XSD
 from graph.uris import DEFAULT_BASE, Minter, slug
 
+if TYPE_CHECKING:
+    from graph.sparql_client import RemoteOptions
+
 __all__ = ["Store", "SourceInfo", "PreparedSource", "DerivedChange", "MEMORY", "VERSION"]
 
 MEMORY = ":memory:"
 #: Additions to a derived graph larger than this go through the bulk loader.
 BULK_THRESHOLD = 50_000
 VERSION = "0.1.0"
+_LIVE_UNION = ox.NamedNode(f"{HG}liveUnion")
+_STALE = ox.NamedNode(f"{HG}unionStale")
 
 _SOURCES_QUERY = f"""
 SELECT ?g ?kind ?path ?name ?sha ?records ?skipped ?triples ?at ?software WHERE {{
@@ -120,16 +136,47 @@ class Store:
         self.ox = ox_store
         self.location = location
         self.minter = Minter(base)
-        self.union = ox.NamedNode(self.minter.graph("union"))
+        self._unions = (ox.NamedNode(self.minter.graph("union")), ox.NamedNode(self.minter.graph("union-b")))
+        self._state = ox.NamedNode(self.minter.graph("state"))
+        self._reading = threading.local()
         self.provenance = ox.NamedNode(self.minter.graph("provenance"))
         self.resolution = ox.NamedNode(self.minter.graph("resolution"))
+        #: Summaries derived after each ingest (graph.summaries): internal, like the union.
+        self.summaries = ox.NamedNode(self.minter.graph("summaries"))
         self._graph_prefix = self.minter.graph("")
         self._private_prefix = self.minter.graph("private/")
         self._meta = ox.NamedNode(self.minter.graph("") + "store")
+        self._active: tuple[str, set[str]] | None = None
+
+    @property
+    def union(self) -> ox.NamedNode:
+        """The union graph queries read now (inside a write, the one being prepared)."""
+        pinned: ox.NamedNode | None = getattr(self._reading, "union", None)
+        return pinned or self._live_union() or self._unions[0]
+
+    def _live_union(self) -> ox.NamedNode | None:
+        for quad in self.ox.quads_for_pattern(self._meta, _LIVE_UNION, None, self._state):
+            return quad.object  # type: ignore[return-value]
+        return None
+
+    def _consistent(self, run: Callable[[], Any]) -> Any:
+        """``run()``, run again when a writer switched unions meanwhile: the snapshot a query
+        reads and the union it names then belong to the same state."""
+        while True:
+            live = self.union
+            result = run()
+            if self.union == live:
+                return result
 
     @classmethod
-    def open(cls, location: str = MEMORY, base: str = DEFAULT_BASE, read_only: bool = False) -> Store:
-        """Open (creating if needed) the store at ``location``, or in memory for ``:memory:``."""
+    def open(cls, location: str = MEMORY, base: str = DEFAULT_BASE, read_only: bool = False,
+             remote: RemoteOptions | None = None) -> Store:
+        """Open (creating if needed) the store at ``location``, or in memory for ``:memory:``,
+        or the remote store at ``sparql+http(s)://...`` (reached with ``remote``)."""
+        if location.startswith(("sparql+http://", "sparql+https://")):
+            from graph.store_remote import RemoteStore
+
+            return RemoteStore.connect(location, base, remote)
         if location == MEMORY:
             return cls(ox.Store(), MEMORY, base)
         try:
@@ -170,12 +217,19 @@ class Store:
     def named_graphs(self) -> list[ox.NamedNode]:
         """Graphs a query may name with GRAPH: active sources, resolution, provenance and
         client graphs; never the union or a private graph."""
-        active = {s.graph for s in self.sources()} | {self.provenance.value, self.resolution.value}
+        active = self._active_graphs() | {self.provenance.value, self.resolution.value}
         return [
             g for g in self.ox.named_graphs()
             if isinstance(g, ox.NamedNode)
             and (g.value in active or not g.value.startswith(self._graph_prefix))
         ]
+
+    def _active_graphs(self) -> set[str]:
+        """The active source graphs' IRIs, cached per store version (read on every query)."""
+        version, cached = self.version(), self._active
+        if cached is None or cached[0] != version:
+            cached = self._active = (version, {s.graph for s in self.sources()})
+        return cached[1]
 
     def query(self, sparql: str, substitutions: dict[str, Any] | None = None) -> Any:
         """Run a SPARQL query over the union default graph; return Oxigraph's result."""
@@ -183,22 +237,67 @@ class Store:
         if substitutions:
             subs = {ox.Variable(k): _term(v) for k, v in substitutions.items()}
         try:
-            return self.ox.query(
+            return self._consistent(lambda: self.ox.query(
                 sparql,
-                default_graph=[self.union, self.resolution, self.provenance, ox.DefaultGraph()],
+                default_graph=self._default_graphs(),
                 named_graphs=self.named_graphs(),
                 substitutions=subs,
-            )
+            ))
         except SyntaxError as exc:
             raise BadQuery(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from exc
+
+    def _default_graphs(self) -> list[Any]:
+        """The graphs the default graph is made of: the materialised union (the resolution
+        and provenance graphs apart in a store built before they joined it), and the store
+        default graph when clients wrote to it."""
+        graphs: list[Any] = [self.union] if self._union_complete() else [self.union, self.resolution, self.provenance]
+        if any(True for _ in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+            graphs.append(ox.DefaultGraph())
+        return graphs
+
+    def _union_complete(self) -> bool:
+        """Whether the union holds the provenance (and resolution) graph: its store version."""
+        meta = (self._meta, ox.NamedNode(f"{HG}storeVersion"), None)
+        return (any(True for _ in self.ox.quads_for_pattern(*meta, self.union))
+                or not any(True for _ in self.ox.quads_for_pattern(*meta, self.provenance)))
 
     def select(self, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT query as dicts of plain Python values."""
         result = self.query(sparql, bindings or None)
         names = [v.value for v in result.variables]
         return [{name: _python(row[name]) for name in names} for row in result]
+
+    def select_in(self, graph: ox.NamedNode, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
+        """Rows of a SELECT over one of hubgraph's internal graphs (such as the summaries)
+        as the default graph, as dicts of plain Python values."""
+        subs = {ox.Variable(k): _term(v) for k, v in bindings.items()} or None
+        current = self._current_internal(graph) or graph
+        result = self.ox.query(sparql, default_graph=current, named_graphs=[], substitutions=subs)
+        names = [v.value for v in result.variables]
+        return [{name: _python(row[name]) for name in names} for row in result]
+
+    def replace_internal(self, graph: ox.NamedNode, data: Path) -> None:
+        """Replace the content of an internal derived graph (such as the summaries) with an
+        N-Triples file. The data is bulk loaded into a fresh graph ``{graph}/{uuid}`` that one
+        small update then makes current, so readers (:meth:`select_in`) see the old content
+        or the new, never a mix; versions older than the previous one are dropped."""
+        fresh = ox.NamedNode(f"{graph.value}/{uuid.uuid4().hex}")
+        self.ox.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=fresh)
+        previous = self._current_internal(graph)
+        pointer = f"{graph} <{DCTERMS}hasVersion>"
+        self.ox.update(f"DELETE WHERE {{ GRAPH {graph} {{ {pointer} ?v }} }} ;"
+                       f"INSERT DATA {{ GRAPH {graph} {{ {pointer} {fresh} }} }}")
+        for g in list(self.ox.named_graphs()):
+            if getattr(g, "value", "").startswith(graph.value + "/") and g not in (fresh, previous):
+                self.ox.remove_graph(g)
+
+    def _current_internal(self, graph: ox.NamedNode) -> Any:
+        """The graph holding the current content of an internal derived graph, if any."""
+        for quad in self.ox.quads_for_pattern(graph, ox.NamedNode(f"{DCTERMS}hasVersion"), None, graph):
+            return quad.object
+        return None
 
     def triple_count(self) -> int:
         """Distinct triples in the default graph (the union of sources and provenance)."""
@@ -219,18 +318,10 @@ class Store:
                 same_path = source
         return same_content, same_path
 
-    def load_sources(self, prepared: Sequence[PreparedSource],
-                     derive: Callable[[], DerivedChange | None] | None = None) -> list[SourceInfo]:
-        """Load prepared N-Triples files, each as the graph of one source, atomically.
-
-        One bulk load writes every file into its own graph and into the union; the
-        new graphs then become visible, the ones they replace retire and the change
-        ``derive`` computes from the new state (identity resolution) is applied, in a
-        single transaction. If anything fails the store is left as it was.
-        """
-        self._drop_stale_graphs()
+    def _source_infos(self, prepared: Sequence[PreparedSource]) -> list[SourceInfo]:
+        """The provenance records of prepared sources about to be loaded now."""
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        infos = [
+        return [
             SourceInfo(
                 graph=self.minter.graph(f"{slug(p.kind)}/{slug(os.path.basename(p.path), 60)}-{p.sha256[:12]}"),
                 kind=p.kind, path=p.path, name=os.path.basename(p.path), sha256=p.sha256,
@@ -239,34 +330,103 @@ class Store:
             )
             for p in prepared
         ]
+
+    def load_sources(self, prepared: Sequence[PreparedSource],
+                     derive: Callable[[], DerivedChange | None] | None = None) -> list[SourceInfo]:
+        """Load prepared N-Triples files, each as the graph of one source, atomically.
+
+        The bulk loader writes every file into its own graph and into the spare union;
+        ``derive`` computes its change (identity resolution) from that new state; then one
+        transaction retires the graphs they replace, applies the change and switches
+        readers to the new state. If anything fails the store is left as it was.
+        """
+        self._drop_stale_graphs()
+        infos = self._source_infos(prepared)
         graphs = [ox.NamedNode(info.graph) for info in infos]
         replaced = [p.replaces for p in prepared if p.replaces is not None]
-        self._set_union_dirty(True)
         try:
-            stream = _QuadStream([(p.data, g) for p, g in zip(prepared, graphs)], self.union)
-            self.ox.bulk_load(io.BufferedReader(stream, 1 << 20), ox.RdfFormat.N_QUADS)
             for p, g in zip(prepared, graphs):
+                self.ox.bulk_load(path=str(p.data), format=ox.RdfFormat.N_TRIPLES, to_graph=g)
                 if p.private_data is not None:
                     self.ox.bulk_load(path=str(p.private_data), format=ox.RdfFormat.N_TRIPLES,
                                       to_graph=self.private_graph(g.value))
-            for old in replaced:
-                self._unmerge(ox.NamedNode(old.graph), keep=graphs)
-            change = derive() if derive is not None else None
-            derived = self._derived_parts(change) if change is not None else []
-            self.ox.update("\n".join(derived + [self._provenance_update(infos, replaced)]))
+            finish = self._publish(infos, replaced, [p.data for p in prepared], derive)
         except BaseException as exc:
             for graph in graphs:
                 self.ox.remove_graph(graph)
                 self.ox.remove_graph(self.private_graph(graph.value))
-            self.rebuild_union()
             if isinstance(exc, (OSError, SyntaxError, ValueError)):
                 names = ", ".join(info.name for info in infos)
                 raise StoreError(f"loading {names} into the store failed: {exc}") from exc
             raise
+        finish()
         for old in replaced:
             self.ox.remove_graph(ox.NamedNode(old.graph))
             self.ox.remove_graph(self.private_graph(old.graph))
         return infos
+
+    def _publish(self, new: Sequence[SourceInfo], old: Sequence[SourceInfo], files: Sequence[Path],
+                 derive: Callable[[], DerivedChange | None] | None) -> Callable[[], None]:
+        """Make a change visible in one step: sources ``new`` (already in their graphs, their
+        data in ``files``) in, ``old`` out, and the change ``derive`` computes on that state.
+
+        The spare union is brought up to the new state first (invisible to readers); one
+        transaction then changes the provenance and derived graphs and points readers at
+        it. The function returned brings the previous union up to the same state, making it
+        the spare. A crash before the switch leaves the old state, after it the new one;
+        a spare left behind is rebuilt by the next writer.
+        """
+        live, spare = self._ready_unions()
+        new_graphs = [ox.NamedNode(i.graph) for i in new]
+        version = uuid.uuid4().hex
+        staged: list[ox.NamedNode] = []
+        self._set_union_dirty(True)
+        try:
+            self._merge(spare, files, old, keep=new_graphs)
+            self._reading.union = spare
+            try:
+                change = derive() if derive is not None else None
+            finally:
+                self._reading.union = None
+            ops = self._derived_parts(change, spare, staged) if change is not None else []
+            ops.append(self._provenance_update(new, old, spare, version, own=True))
+            ops.append(f"DELETE WHERE {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} ?u }} }} ;"
+                       f"INSERT DATA {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} {spare} }} }}")
+            self.ox.update("\n".join(ops))
+        finally:
+            for graph in staged:
+                self.ox.remove_graph(graph)
+
+        def finish() -> None:
+            self._merge(live, files, old, keep=[])
+            ops = self._derived_parts(change, live, None) if change is not None else []
+            ops.append(self._provenance_update(new, old, live, version, own=False))
+            self.ox.update("\n".join(ops))
+            self._set_union_dirty(False)
+        return finish
+
+    def _merge(self, union: ox.NamedNode, files: Sequence[Path], old: Sequence[SourceInfo],
+               keep: list[ox.NamedNode]) -> None:
+        """Add the triples of N-Triples ``files`` to ``union`` and delete those only ``old``
+        sources held (bulk loads and one update each: only for a union readers do not see)."""
+        for data in files:
+            self.ox.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=union)
+        for source in old:
+            self._unmerge(ox.NamedNode(source.graph), keep, union)
+
+    def _ready_unions(self) -> tuple[ox.NamedNode, ox.NamedNode]:
+        """(the union readers see, the spare), the spare first rebuilt as a copy of the
+        other when it is not known to be in step (after a crash, or in an older store)."""
+        live = self._live_union()
+        current = live or self._unions[0]
+        spare = self._unions[1] if current == self._unions[0] else self._unions[0]
+        if live is None or self._union_dirty():
+            self.ox.remove_graph(spare)
+            self.ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, spare)
+                                for q in self.ox.quads_for_pattern(None, None, None, current))
+            self.ox.update(f"DELETE WHERE {{ GRAPH {self._state} {{ ?s ?p ?o }} }} ;"
+                           f"INSERT DATA {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} {current} }} }}")
+        return current, spare
 
     def private_graph(self, source_graph: str) -> ox.NamedNode:
         """The private companion of a source graph (emails and other private fields): never
@@ -274,49 +434,51 @@ class Store:
         return ox.NamedNode(source_graph.replace(self._graph_prefix, self._private_prefix, 1))
 
     def remove_source(self, graph: str) -> SourceInfo:
-        """Remove one source graph and its provenance."""
+        """Remove one source graph and its provenance, in one step for readers."""
         match = [s for s in self.sources() if s.graph == graph]
         if not match:
             raise StoreError(f"no ingested source has the graph <{graph}>; see 'hubgraph sources'")
-        self._set_union_dirty(True)
-        try:
-            self._unmerge(ox.NamedNode(graph), keep=[])
-            self.ox.update(self._provenance_update([], [match[0]]))
-        except BaseException:
-            self.rebuild_union()
-            raise
+        self._publish([], match, [], None)()
         self.ox.remove_graph(ox.NamedNode(graph))
         self.ox.remove_graph(self.private_graph(graph))
         return match[0]
 
     def update_derived(self, change: DerivedChange) -> None:
-        """Apply a change to a derived graph (such as the resolution graph) in one
-        transaction with its provenance description and a new store version.
+        """Apply a change to a derived graph (such as the resolution graph) with its
+        provenance description and a new store version, in one step for readers."""
+        self._publish([], [], [], lambda: change)()
 
-        A very large addition (a first build) goes through the bulk loader first.
+    def _derived_parts(self, change: DerivedChange, union: ox.NamedNode,
+                       staged: list[ox.NamedNode] | None) -> list[str]:
+        """SPARQL Update operations (each ending in ';') for a derived-graph change in
+        ``union``, and (``staged`` given) in the derived graph and its provenance record too.
+
+        A derived graph shares no triple with a source graph. A large addition is bulk
+        loaded into ``union`` right away, and into a staging graph (appended to ``staged``)
+        that the update adds to the derived graph.
         """
-        parts = self._derived_parts(change)
-        parts.append(f"DELETE WHERE {{ GRAPH {self.provenance} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;")
-        version = f"{self._meta} <{HG}storeVersion> {nt.lit(uuid.uuid4().hex)} ."
-        parts.append(f"INSERT DATA {{ GRAPH {self.provenance} {{ {version} }} }}")
-        self.ox.update("\n".join(parts))
-
-    def _derived_parts(self, change: DerivedChange) -> list[str]:
-        """SPARQL Update operations (each ending in ';') for a derived-graph change; a large
-        addition is bulk loaded right away instead."""
-        g, prov = str(change.graph), str(self.provenance)
-        if len(change.add) > BULK_THRESHOLD:
-            data = "".join(f"{t} .\n" for t in change.add).encode("utf-8")
-            self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=change.graph)
-            add: set[ox.Triple] = set()
-        else:
-            add = change.add
-        parts = [f"DELETE WHERE {{ GRAPH {prov} {{ {g} ?p ?o }} }} ;"]
-        if change.remove:
-            parts.append(f"DELETE DATA {{ GRAPH {g} {{ {' . '.join(map(str, change.remove))} }} }} ;")
-        if add:
-            parts.append(f"INSERT DATA {{ GRAPH {g} {{ {' . '.join(map(str, add))} }} }} ;")
-        parts.append(f"INSERT DATA {{ GRAPH {prov} {{ {' '.join(change.description)} }} }} ;")
+        g = str(change.graph)
+        own = staged is not None
+        add = change.add
+        parts = []
+        if len(add) > BULK_THRESHOLD:
+            data = "".join(f"{t} .\n" for t in add).encode("utf-8")
+            self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=union)
+            if staged is not None:
+                staged.append(ox.NamedNode(self.minter.graph(f"staging/{uuid.uuid4().hex}")))
+                self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=staged[-1])
+                parts.append(f"ADD SILENT {staged[-1]} TO {change.graph} ;")
+            add = set()
+        provs = [union, self.provenance] if own else [union]
+        for prov in provs:
+            parts.append(f"DELETE WHERE {{ GRAPH {prov} {{ {g} ?p ?o }} }} ;")
+        for target in ([union, change.graph] if own else [union]):
+            if change.remove:
+                parts.append(f"DELETE DATA {{ GRAPH {target} {{ {' . '.join(map(str, change.remove))} }} }} ;")
+            if add:
+                parts.append(f"INSERT DATA {{ GRAPH {target} {{ {' . '.join(map(str, add))} }} }} ;")
+        for prov in provs:
+            parts.append(f"INSERT DATA {{ GRAPH {prov} {{ {' '.join(change.description)} }} }} ;")
         return parts
 
     def remove_mentions(self, mentions: Sequence[str]) -> None:
@@ -338,62 +500,81 @@ class Store:
                 for q in self.ox.quads_for_pattern(None, None, None, graph)}
 
     def rebuild_union(self) -> None:
-        """Recompute the union graph from the active source graphs."""
-        self.ox.remove_graph(self.union)
-        for source in self.sources():
-            self.ox.update(f"ADD <{source.graph}> TO <{self.union.value}>")
-        self._set_union_dirty(False)
+        """Recompute the union from the active source graphs, the resolution graph and the
+        provenance graph (into the spare, which then becomes the union readers see)."""
+        self._drop_stale_graphs()
+        current = self.union
+        spare = self._unions[1] if current == self._unions[0] else self._unions[0]
+        self._set_union_dirty(True)
+        self.ox.remove_graph(spare)
+        for graph in [s.graph for s in self.sources()] + [self.resolution.value, self.provenance.value]:
+            self.ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, spare)
+                                for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        self.ox.update(f"DELETE WHERE {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} ?u }} }} ;"
+                       f"INSERT DATA {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} {spare} }} }}")
 
     def repair(self) -> None:
         """Finish or undo what an interrupted writer left behind."""
-        if self._union_dirty():
+        if not self._union_complete():
             self.rebuild_union()
         self._drop_stale_graphs()
+        self._ready_unions()
 
-    def _unmerge(self, graph: ox.NamedNode, keep: list[ox.NamedNode]) -> None:
-        """Delete from the union the triples of ``graph`` that no other active graph holds."""
+    def _unmerge(self, graph: ox.NamedNode, keep: list[ox.NamedNode], union: ox.NamedNode) -> None:
+        """Delete from ``union`` the triples of ``graph`` that no other active graph holds."""
         others = [ox.NamedNode(s.graph) for s in self.sources() if s.graph != graph.value] + keep
+        others += [self.resolution, self.provenance]
         values = " ".join(str(g) for g in others)
         guard = (
             f"FILTER NOT EXISTS {{ VALUES ?other {{ {values} }} GRAPH ?other {{ ?s ?p ?o }} }}"
             if others else ""
         )
         self.ox.update(
-            f"DELETE {{ GRAPH {self.union} {{ ?s ?p ?o }} }} "
+            f"DELETE {{ GRAPH {union} {{ ?s ?p ?o }} }} "
             f"WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} {guard} }}"
         )
 
     def _drop_stale_graphs(self) -> None:
         """Drop source graphs (and private companions) that no provenance record names:
         what a failed or interrupted load left behind."""
-        active = {s.graph for s in self.sources()}
-        keep = active | {self.private_graph(g).value for g in active}
-        keep |= {self.union.value, self.provenance.value, self.resolution.value}
+        keep = self._kept_graphs()
         for g in list(self.ox.named_graphs()):
             value = getattr(g, "value", "")
-            if value.startswith(self._graph_prefix) and value not in keep:
+            if value.startswith(self._graph_prefix) and value not in keep \
+                    and not value.startswith(self.summaries.value + "/"):
                 self.ox.remove_graph(g)
 
+    def _kept_graphs(self) -> set[str]:
+        """hubgraph's own graphs in use: active sources, their private companions, and the
+        union, provenance, resolution and summaries graphs."""
+        active = {s.graph for s in self.sources()}
+        keep = active | {self.private_graph(g).value for g in active}
+        return keep | self._internal() | {self.provenance.value, self.resolution.value, self.summaries.value}
+
+    def _internal(self) -> set[str]:
+        """The graphs only the store itself reads: both unions and the state graph."""
+        return {self._unions[0].value, self._unions[1].value, self._state.value}
+
     def _union_dirty(self) -> bool:
-        pattern = self.ox.quads_for_pattern(self._meta, ox.NamedNode(f"{HG}unionStale"), None, self.provenance)
-        return any(True for _ in pattern)
+        """Whether the spare union may differ from the one readers see."""
+        return any(True for _ in self.ox.quads_for_pattern(self._meta, _STALE, None, self._state))
 
     def _set_union_dirty(self, dirty: bool) -> None:
-        flag = f"{self._meta} <{HG}unionStale> {nt.boolean(True)}"
         verb = "INSERT DATA" if dirty else "DELETE DATA"
-        self.ox.update(f"{verb} {{ GRAPH {self.provenance} {{ {flag} }} }}")
+        self.ox.update(f"{verb} {{ GRAPH {self._state} {{ {self._meta} {_STALE} {nt.boolean(True)} }} }}")
 
-    def _provenance_update(self, new: Sequence[SourceInfo], old: Sequence[SourceInfo]) -> str:
-        """One SPARQL update that swaps provenance records and bumps the store version."""
-        prov = str(self.provenance)
-        parts = [f"DELETE WHERE {{ GRAPH {prov} {{ <{o.graph}> ?p ?o }} }} ;" for o in old]
-        parts.append(f"DELETE WHERE {{ GRAPH {prov} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;")
-        if self._union_dirty():
-            parts.append(f"DELETE DATA {{ GRAPH {prov} {{ {self._meta} <{HG}unionStale> {nt.boolean(True)} }} }} ;")
-        triples = [f"{self._meta} <{HG}storeVersion> {nt.lit(uuid.uuid4().hex)} ."]
+    def _provenance_update(self, new: Sequence[SourceInfo], old: Sequence[SourceInfo],
+                           union: ox.NamedNode, version: str, own: bool) -> str:
+        """One SPARQL update that swaps provenance records and sets the store version in
+        ``union`` (``own``: in the provenance graph too)."""
+        triples = [f"{self._meta} <{HG}storeVersion> {nt.lit(version)} ."]
         for info in new:
             triples.extend(self._provenance_triples(info))
-        parts.append(f"INSERT DATA {{ GRAPH {prov} {{ {' '.join(triples)} }} }}")
+        parts = []
+        for prov in ((self.provenance, union) if own else (union,)):
+            parts.extend(f"DELETE WHERE {{ GRAPH {prov} {{ <{o.graph}> ?p ?o }} }} ;" for o in old)
+            parts.append(f"DELETE WHERE {{ GRAPH {prov} {{ {self._meta} <{HG}storeVersion> ?v }} }} ;")
+            parts.append(f"INSERT DATA {{ GRAPH {prov} {{ {' '.join(triples)} }} }} ;")
         return "\n".join(parts)
 
     def _provenance_triples(self, info: SourceInfo) -> list[str]:
@@ -463,15 +644,16 @@ class Store:
             if default_graph is None and named_graphs is None:
                 # only the hubgraph graphs that exist, and no named-graph list when nothing
                 # is hidden: the engine's plain dataset where the store holds client data only
-                own = [g for g in (self.union, self.resolution, self.provenance)
-                       if self.ox.contains_named_graph(g)]
-                visible = self.named_graphs()
-                every = [g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
-                return self.ox.query(
-                    sparql, base_iri=base_iri,
-                    default_graph=[*own, ox.DefaultGraph()] if own else None,
-                    named_graphs=None if len(visible) == len(every) else visible,
-                )
+                def run() -> Any:
+                    own = any(self.ox.contains_named_graph(g) for g in (self.union, self.resolution, self.provenance))
+                    visible = self.named_graphs()
+                    every = [g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
+                    return self.ox.query(
+                        sparql, base_iri=base_iri,
+                        default_graph=self._default_graphs() if own else None,
+                        named_graphs=None if len(visible) == len(every) else visible,
+                    )
+                return self._consistent(run)
             return self.ox.query(
                 sparql, base_iri=base_iri,
                 default_graph=[ox.NamedNode(g) for g in default_graph or []],
@@ -526,52 +708,6 @@ class Store:
         if self.is_protected(graph):
             raise StoreError(f"<{graph}> is one of hubgraph's own graphs; clients cannot remove it")
         self.ox.remove_graph(ox.NamedNode(graph))
-
-
-class _QuadStream(io.RawIOBase):
-    """N-Triples files read as N-Quads, each triple twice: in its source graph and in the union."""
-
-    def __init__(self, files: list[tuple[Path, ox.NamedNode]], union: ox.NamedNode):
-        self._files = iter(files)
-        self._union = f" {union} .\n".encode()
-        self._handle: IO[bytes] | None = None
-        self._graph = b""
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            chunk = self._next_lines()
-            if chunk is None:
-                return 0
-            self._pending = chunk
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-    def _next_lines(self) -> bytes | None:
-        while True:
-            if self._handle is None:
-                nxt = next(self._files, None)
-                if nxt is None:
-                    return None
-                path, graph = nxt
-                self._handle = open(path, "rb")
-                self._graph = f" {graph} .\n".encode()
-            lines = self._handle.readlines(1 << 20)
-            if lines:
-                g, u = self._graph, self._union
-                out = []
-                for line in lines:
-                    body = line[:-3]  # every line ends with " .\n"
-                    out.append(body + g)
-                    out.append(body + u)
-                return b"".join(out)
-            self._handle.close()
-            self._handle = None
 
 
 def _term(value: Any) -> Any:

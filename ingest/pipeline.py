@@ -25,7 +25,8 @@ from graph.build import GraphBuilder
 from graph.errors import IngestError
 from graph.model import SkippedRecord
 from graph.ontology import ensure_ontology
-from graph.store import MEMORY, DerivedChange, PreparedSource, Store
+from graph.store import DerivedChange, PreparedSource, Store
+from graph.summaries import maintain as maintain_summaries
 from ingest.curation import PeopleLists
 from ingest.resolve import Resolution, plan_resolution
 
@@ -137,7 +138,7 @@ def ingest_files(
     store.repair()
     reports: list[FileReport] = []
     pending: list[tuple[FileReport, str, Path]] = []
-    scratch_parent = None if store.location == MEMORY else store.location
+    scratch_parent = store.location if os.path.isdir(store.location) else None
     with tempfile.TemporaryDirectory(prefix="ingest-", dir=scratch_parent) as scratch:
         for number, raw_path in enumerate(paths):
             path = Path(raw_path).resolve()
@@ -181,6 +182,7 @@ def ingest_files(
                 report.timings["write"] = share * max(item.triples, 1)
                 report.status = "replaced" if item.replaces else "loaded"
                 report.graph = info.graph
+            maintain_summaries(store)
     store.flush()
     return reports
 
@@ -197,5 +199,9 @@ def _convert(converter: Converter, path: Path, out: Path, report: FileReport, pr
         desc=path.name, unit=" records", disable=not progress, leave=False, mininterval=0.5,
     ) as bar:
         builder = GraphBuilder(converter.store.minter, handle, private)
-        converter.convert(path, builder, report, bar.update)
+        try:
+            converter.convert(path, builder, report, bar.update)
+        except RecursionError as exc:  # what the json module raises on very deep nesting
+            raise IngestError(str(path), "nested too deeply to read (thousands of levels of "
+                                         "JSON arrays or objects)") from exc
         report.triples = builder.triples

@@ -33,6 +33,7 @@ from graph.model import Cluster, Mention
 from graph.namespaces import HG, OWL, PROV, RDF
 from graph.queries import load_query
 from graph.store import DerivedChange, Store
+from graph.summaries import maintain as maintain_summaries
 from graph.uris import local_key, slug
 from ingest.clustering import cluster_mentions
 from ingest.curation import PeopleLists
@@ -126,6 +127,7 @@ def resolve_store(store: Store, lists: PeopleLists | None = None) -> ResolutionR
     resolution = plan_resolution(store, lists)
     store.update_derived(resolution.change)
     store.remove_mentions(resolution.removed_mentions)
+    maintain_summaries(store)
     return resolution.report
 
 

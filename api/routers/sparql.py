@@ -11,12 +11,22 @@ Every operation runs in a worker thread under ``query_timeout`` and ``max_rows``
 (see :func:`api.sparql_formats.run_limited`). Updates need ``update_token`` as a
 Bearer token and may only write client graphs and the store default graph;
 ``SERVICE`` and ``LOAD`` may only reach IRIs listed in ``service_allow``.
+
+Updates run one at a time. The engine cannot interrupt an update, and applies each one
+atomically (in full, or not at all if it fails): an update past the time limit is
+answered with a 503 saying it is still running and will be applied when it finishes,
+and further updates are refused (503) until it has.
+
+A GET without ``query`` (and not asking for HTML, see :mod:`api.routers.query_page`)
+returns the SPARQL 1.1 Service Description of the endpoint, by Accept.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -28,6 +38,7 @@ from api.errors import error_response
 from api.settings import Settings
 from api.sparql_formats import (
     SparqlError,
+    TimeLimitExceeded,
     media_type,
     negotiate,
     run_limited,
@@ -37,13 +48,18 @@ from api.sparql_formats import (
     serialize_triples,
 )
 from graph.errors import BadQuery
-from graph.namespaces import PREFIXES
+from graph.namespaces import DCTERMS, PREFIXES, RDF, RDFS
 from graph.store import Store
 
 __all__ = ["router", "check_token", "check_remote", "endpoint_base"]
 
 router = APIRouter(tags=["sparql"])
+log = logging.getLogger("hubgraph.sparql")
 
+#: Held while an update runs (also after its request gave up waiting): updates run one at a time.
+_UPDATING = threading.Lock()
+
+RDF_TYPE = f"{RDF}type"
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
@@ -271,12 +287,92 @@ async def run_update(request: Request, store: Store, settings: Settings, text: s
     check_token(request, settings)
     base = endpoint_base(request)
     prepared = _prepare_update(store, settings, text, params, base)
+    if not _UPDATING.acquire(blocking=False):
+        raise SparqlError(503, "an earlier update is still running (updates run one at a time and "
+                               "cannot be interrupted); try again when it has finished",
+                          headers={"Retry-After": "30"})
+    started = time.monotonic()
+    began, late = threading.Event(), threading.Event()
 
     def work(_: threading.Event) -> None:
-        store.update(prepared, base_iri=base)
+        began.set()
+        try:
+            store.update(prepared, base_iri=base)
+        finally:
+            _UPDATING.release()
+            if late.is_set():
+                log.warning("an update that passed the time limit finished after %.1f s",
+                            time.monotonic() - started)
 
-    await run_limited(work, settings.query_timeout, "update")
+    try:
+        await run_limited(work, settings.query_timeout, "update")
+    except TimeLimitExceeded:
+        late.set()
+        log.warning("an update passed the time limit of %g s and is still running", settings.query_timeout)
+        raise SparqlError(503, f"the update ran past the time limit of {settings.query_timeout:g} s "
+                               "(HUBGRAPH_QUERY_TIMEOUT). Updates cannot be interrupted: it is still "
+                               "running and will be applied in full when it finishes (or not at all if "
+                               "it fails); other updates are refused until then",
+                          headers={"Retry-After": "30"}) from None
+    except SparqlError:
+        if not began.is_set():  # refused before it started (no free worker)
+            _UPDATING.release()
+        raise
     return Response(status_code=204)
+
+
+# -- service description ------------------------------------------------------------------
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+#: The W3C format IRI of each result format the endpoint writes.
+FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+               "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples",
+               "rdfxml": "RDF_XML", "jsonld": "JSON-LD"}
+
+
+def service_description(store: Store, settings: Settings, endpoint: str) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of the endpoint: languages, result formats and
+    the default dataset (the union default graph and the visible named graphs)."""
+    def sd(term: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + term)
+
+    a = ox.NamedNode(RDF_TYPE)
+    service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(service, a, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, ox.NamedNode(f"{DCTERMS}title"), ox.Literal("hubgraph SPARQL endpoint")),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL10Query")),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, a, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, a, sd("Graph")),
+        ox.Triple(default, ox.NamedNode(f"{RDFS}comment"), ox.Literal(
+            "the union of the active source graphs, the resolution graph, the provenance graph "
+            "and the store default graph")),
+    ]
+    if settings.update_token:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    if settings.service_allow.split():
+        triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
+    triples.extend(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name))
+                   for name in FORMAT_IRIS.values())
+    for graph in store.named_graphs():
+        node = ox.BlankNode()
+        triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, a, sd("NamedGraph")),
+                    ox.Triple(node, sd("name"), graph)]
+    return triples
+
+
+def _describe_service(request: Request, store: Store, settings: Settings) -> Response:
+    fmt = request.query_params.get("format") or request.query_params.get("output")
+    name = negotiate("graph", request.headers.get("accept"), fmt)
+    body = serialize_triples(service_description(store, settings, endpoint_base(request)), name,
+                             {**PREFIXES, "sd": SD})
+    return Response(body, media_type=media_type(name), headers={"Vary": "Accept"})
 
 
 # -- routes -------------------------------------------------------------------------------
@@ -291,6 +387,8 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     (json, xml, csv, tsv; turtle, ntriples, rdfxml, jsonld). POSTed updates are
     accepted here too (see ``/sparql/update``)."""
     try:
+        if request.method in ("GET", "HEAD") and not {"query", "update"} & set(request.query_params):
+            return _describe_service(request, store, settings)
         kind, text, params = await _operation(request)
         if kind == "update":
             return await run_update(request, store, settings, text, params)

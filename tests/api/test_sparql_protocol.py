@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 import warnings
 from collections.abc import Iterator
 from urllib.parse import quote
@@ -495,5 +496,73 @@ def test_syntax_error_carries_the_parser_message(client: TestClient) -> None:
 
 
 def test_missing_query_is_400(client: TestClient) -> None:
-    r = client.get("/sparql")
+    r = client.post("/sparql", data={"default-graph-uri": "http://ex/g"})
     assert r.status_code == 400 and json.loads(r.text)["error"].startswith("missing")
+
+
+# -- service description -----------------------------------------------------------------
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+SD_QUERY = f"""PREFIX sd: <{SD}>
+SELECT ?endpoint ?lang ?format ?name WHERE {{
+  ?s a sd:Service ; sd:endpoint ?endpoint ; sd:supportedLanguage ?lang ; sd:resultFormat ?format ;
+     sd:defaultDataset ?d . ?d a sd:Dataset ; sd:defaultGraph ?g .
+  OPTIONAL {{ ?d sd:namedGraph/sd:name ?name }}
+}}"""
+
+
+def described(response: object, fmt: ox.RdfFormat) -> list[dict[str, str]]:
+    store = ox.Store()
+    store.load(response.content, fmt)  # type: ignore[attr-defined]
+    rows = store.query(SD_QUERY)
+    return [{v.value: row[v.value].value for v in rows.variables if row[v.value] is not None} for row in rows]
+
+
+@pytest.mark.parametrize("accept, media, fmt", [
+    (None, "text/turtle", ox.RdfFormat.TURTLE),
+    ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("text/turtle;q=0.5, application/rdf+xml;q=0.9", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+])
+def test_get_without_a_query_describes_the_service(client: TestClient, accept: str | None, media: str,
+                                                   fmt: ox.RdfFormat) -> None:
+    load(client, 1)
+    r = client.get("/sparql", headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+    rows = described(r, fmt)
+    assert {row["endpoint"] for row in rows} == {"http://testserver/sparql"}
+    assert {row["lang"] for row in rows} == {f"{SD}SPARQL10Query", f"{SD}SPARQL11Query", f"{SD}SPARQL11Update"}
+    formats = {row["format"].rsplit("/", 1)[1] for row in rows}
+    assert {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+            "Turtle", "RDF_XML"} <= formats
+    assert {row.get("name") for row in rows} == {f"{K}data1.rdf"}
+
+
+def test_service_description_follows_the_settings() -> None:
+    with make_client(update_token="") as c:
+        rows = described(c.get("/sparql"), ox.RdfFormat.TURTLE)
+        assert f"{SD}SPARQL11Update" not in {row["lang"] for row in rows}
+        assert not any("name" in row for row in rows)
+        page = c.get("/sparql", headers={"Accept": "text/html"})
+        assert page.headers["content-type"].startswith("text/html")
+
+
+def test_an_update_past_the_time_limit_says_it_still_runs_and_blocks_other_updates() -> None:
+    with make_client(query_timeout=0.3) as c:
+        nodes = " ".join(f"<http://ex/n{i}> <http://ex/p> {i} ." for i in range(150))
+        _update(c, "/update", f"INSERT DATA {{ {nodes} }}")
+        slow = ("INSERT { <http://ex/r> <http://ex/n> ?n } WHERE { SELECT (COUNT(*) AS ?n) WHERE { "
+                "?a <http://ex/p> ?x . ?b <http://ex/p> ?y . ?c <http://ex/p> ?z . FILTER(?x + ?y + ?z >= 0) } }")
+        r = c.post("/update", data={"update": slow}, headers=AUTH)
+        assert r.status_code == 503 and "still running" in r.json()["error"]
+        second = c.post("/update", data={"update": "INSERT DATA { <http://ex/s> <http://ex/p> 1 }"}, headers=AUTH)
+        assert second.status_code == 503 and "earlier update is still running" in second.json()["error"]
+        count = "SELECT (COUNT(*) AS ?n) WHERE { <http://ex/r> <http://ex/n> ?n }"
+        for _ in range(600):  # it finishes, is applied in full, and updates work again
+            if c.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"] == "1":
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the update that passed the time limit was never applied")
+        r = c.post("/update", data={"update": "INSERT DATA { <http://ex/s> <http://ex/p> 1 }"}, headers=AUTH)
+        assert r.status_code == 204
