@@ -95,6 +95,21 @@ def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool
     written = sum(r.triples for r in reports if r.status != "unchanged")
     click.echo(f"{len(reports)} files: {records} records read, {written} triples written, "
                f"{len(skipped)} records skipped")
+    _refresh_summaries(store)
+
+
+def _refresh_summaries(store: Store) -> None:
+    """Compute the figures pages show (graph.summaries) unless they are current already."""
+    import time
+
+    from graph import summaries
+
+    if summaries.is_current(store):
+        return
+    start = time.perf_counter()
+    summaries.refresh(store)
+    store.flush()
+    click.echo(f"summaries refreshed in {time.perf_counter() - start:.1f} s")
 
 
 @cli.command(epilog="\b\nExamples:\n  hubgraph resolve\n  hubgraph resolve --report\n"

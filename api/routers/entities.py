@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import StoreDep
-from graph import lookup
+from graph import lookup, summaries
 from graph.projection import coauthorship
 
 router = APIRouter(tags=["entities"])
@@ -160,6 +160,31 @@ class Paths(BaseModel):
     paths: list[list[PathStep]]
 
 
+class Reached(BaseModel):
+    """A person two co-authorship steps away, and through how many co-authors."""
+
+    uri: str
+    name: str | None
+    via: int
+
+
+class TopicNeighbour(BaseModel):
+    """A person sharing MeSH topics with another, and how many."""
+
+    uri: str
+    name: str | None
+    shared_topics: int
+
+
+class Neighbourhood(BaseModel):
+    """Who is near one person: co-authors of co-authors (not co-authors themselves) and
+    people sharing at least ``min_shared`` topics, from the summaries kept at ingest."""
+
+    uri: str
+    coauthors_of_coauthors: list[Reached]
+    topic_overlap: list[TopicNeighbour]
+
+
 IdParam = Annotated[str, "identifier"]
 
 
@@ -176,6 +201,21 @@ def person_collaborators(id: IdParam, store: StoreDep) -> Collaborators:
                                       first_year=edge.get("first"), last_year=edge.get("last")))
     found.sort(key=lambda c: (-c.shared_papers, c.name or "", c.uri))
     return Collaborators(uri=person, collaborators=found)
+
+
+@router.get("/api/people/{id:path}/neighbourhood", response_model=Neighbourhood)
+def person_neighbourhood(id: IdParam, store: StoreDep,
+                         min_shared: Annotated[int, Query(ge=1, le=50)] = 3,
+                         limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Neighbourhood:
+    """Co-authors of co-authors, and people sharing at least ``min_shared`` MeSH topics."""
+    person = lookup.resolve(store, "person", id)
+    return Neighbourhood(
+        uri=person,
+        coauthors_of_coauthors=[Reached(uri=r.person, name=r.name, via=r.via)
+                                for r in summaries.coauthors_of_coauthors(store, person, limit)],
+        topic_overlap=[TopicNeighbour(uri=o.person, name=o.name, shared_topics=o.shared)
+                       for o in summaries.topic_overlap(store, person, min_shared, limit)],
+    )
 
 
 @router.get("/api/people/{id:path}", response_model=Person)

@@ -107,6 +107,10 @@ def _title(text: str, fallback: str) -> str:
     return fallback
 
 
+#: Query files that read the store's internal graphs, which the endpoint does not show.
+HIDDEN_QUERY_PREFIXES = ("summary_",)
+
+
 def examples() -> list[tuple[str, str, str]]:
     """(name, title, text) of each example query: docs/queries then graph/queries."""
     found: list[tuple[str, str, str]] = []
@@ -115,6 +119,8 @@ def examples() -> list[tuple[str, str, str]]:
             text = path.read_text(encoding="utf-8")
             found.append((path.stem, _title(text, path.stem), text))
     for path in sorted(QUERY_DIR.glob("*.rq")):
+        if path.stem.startswith(HIDDEN_QUERY_PREFIXES):
+            continue
         text = load_query(path.stem)
         found.append((path.stem, _title(text, path.stem), text))
     return found
