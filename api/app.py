@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
+from api.limits import Limits
 from api.routers import ROUTERS
 from api.settings import Settings
+from api.warmup import start_warming
 from graph.store import VERSION, Store
 
 __all__ = ["create_app", "SECURITY_HEADERS"]
@@ -27,8 +30,16 @@ SECURITY_HEADERS = {
 
 
 def create_app(settings: Settings, store: Store) -> FastAPI:
-    """A hubgraph app serving ``store``."""
-    app = FastAPI(title="hubgraph", version=VERSION,
+    """A hubgraph app serving ``store``; when it starts serving, the caches pages and
+    matchmaking read are built in the background (``HUBGRAPH_WARM``)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm:
+            start_warming(store)
+        yield
+
+    app = FastAPI(title="hubgraph", version=VERSION, lifespan=lifespan,
                   description="A knowledge graph of hospital-university research partnerships: "
                               "SPARQL, linked data, search and a JSON API.")
     app.state.settings = settings
@@ -36,6 +47,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(Limits, settings=settings)
     if settings.cors_origins.split():
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(),
                            allow_methods=["GET", "POST"], allow_headers=["*"])

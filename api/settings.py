@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graph.sparql_client import RemoteOptions
 from graph.uris import DEFAULT_BASE
 
-__all__ = ["Setting", "SETTINGS", "Settings", "load_settings"]
+__all__ = ["Setting", "SETTINGS", "Settings", "load_settings", "remote_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +31,27 @@ class Setting:
         return f"HUBGRAPH_{self.name.upper()}"
 
 
+def boolean(raw: str) -> bool:
+    """A yes/no setting: 1, true, yes, on or 0, false, no, off (any case)."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "./hubgraph-data", str,
-            "Where the graph lives: a folder for the embedded on-disk store, or ':memory:'."),
+            "Where the graph lives: a folder for the embedded on-disk store, ':memory:', or a remote "
+            "SPARQL 1.1 store as sparql+http://host:port/sparql (its query URL)."),
+    Setting("store_update_url", "", str, "SPARQL Update URL of a remote store; empty: its query URL."),
+    Setting("store_graph_url", "", str,
+            "Graph Store Protocol URL of a remote store, for bulk uploads; empty: chunked INSERT DATA."),
+    Setting("store_auth", "", str, "How to authenticate to a remote store: basic, digest or bearer; empty: not at all."),
+    Setting("store_user", "", str, "User name for a remote store (basic and digest)."),
+    Setting("store_password", "", str, "Password for a remote store (bearer: the token)."),
+    Setting("store_timeout", 300.0, float, "Time limit of one request to a remote store, in seconds."),
     Setting("base_uri", DEFAULT_BASE, str,
             "Base of every minted IRI; the default dereferences on the default server address."),
     Setting("curation", "./curation.toml", str,
@@ -44,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allow", "", str,
             "Space-separated IRIs that SERVICE and LOAD may reach; empty: none."),
     Setting("cors_origins", "", str, "Space-separated origins allowed by CORS; empty: CORS off."),
+    Setting("warm", True, boolean,
+            "Build the search, dashboard and matchmaking caches in the background when the server starts."),
+    Setting("max_body", 10_000_000, int, "Largest request body, in bytes (larger: 413)."),
+    Setting("max_concurrent", 8, int,
+            "Most SPARQL, Graph Store and dump requests served at once (more: 503 with Retry-After)."),
+    Setting("max_download", 1_000_000_000, int, "Largest response (dump, graph, query result), in bytes (larger: 413)."),
 )
 
 
@@ -59,6 +84,16 @@ class Settings:
     max_rows: int = 100_000
     service_allow: str = ""
     cors_origins: str = ""
+    store_update_url: str = ""
+    store_graph_url: str = ""
+    store_auth: str = ""
+    store_user: str = ""
+    store_password: str = ""
+    store_timeout: float = 300.0
+    max_body: int = 10_000_000
+    max_concurrent: int = 8
+    max_download: int = 1_000_000_000
+    warm: bool = True
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -78,3 +113,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
             ) from exc
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)
+
+
+def remote_options(settings: Settings) -> RemoteOptions:
+    """How to reach a remote store (``HUBGRAPH_STORE=sparql+http://...``) besides its query URL."""
+    return RemoteOptions(update_url=settings.store_update_url, graph_store_url=settings.store_graph_url,
+                         auth=settings.store_auth, user=settings.store_user,
+                         password=settings.store_password, timeout=settings.store_timeout)

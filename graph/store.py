@@ -379,27 +379,22 @@ class Store:
         live, spare = self._ready_unions()
         new_graphs = [ox.NamedNode(i.graph) for i in new]
         version = uuid.uuid4().hex
-        staged: list[ox.NamedNode] = []
         self._set_union_dirty(True)
+        self._merge(spare, files, old, keep=new_graphs)
+        self._reading.union = spare
         try:
-            self._merge(spare, files, old, keep=new_graphs)
-            self._reading.union = spare
-            try:
-                change = derive() if derive is not None else None
-            finally:
-                self._reading.union = None
-            ops = self._derived_parts(change, spare, staged) if change is not None else []
-            ops.append(self._provenance_update(new, old, spare, version, own=True))
-            ops.append(f"DELETE WHERE {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} ?u }} }} ;"
-                       f"INSERT DATA {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} {spare} }} }}")
-            self.ox.update("\n".join(ops))
+            change = derive() if derive is not None else None
         finally:
-            for graph in staged:
-                self.ox.remove_graph(graph)
+            self._reading.union = None
+        ops = self._derived_parts(change, spare, own=True) if change is not None else []
+        ops.append(self._provenance_update(new, old, spare, version, own=True))
+        ops.append(f"DELETE WHERE {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} ?u }} }} ;"
+                   f"INSERT DATA {{ GRAPH {self._state} {{ {self._meta} {_LIVE_UNION} {spare} }} }}")
+        self.ox.update("\n".join(ops))
 
         def finish() -> None:
             self._merge(live, files, old, keep=[])
-            ops = self._derived_parts(change, live, None) if change is not None else []
+            ops = self._derived_parts(change, live, own=False) if change is not None else []
             ops.append(self._provenance_update(new, old, live, version, own=False))
             self.ox.update("\n".join(ops))
             self._set_union_dirty(False)
@@ -448,35 +443,27 @@ class Store:
         provenance description and a new store version, in one step for readers."""
         self._publish([], [], [], lambda: change)()
 
-    def _derived_parts(self, change: DerivedChange, union: ox.NamedNode,
-                       staged: list[ox.NamedNode] | None) -> list[str]:
+    def _derived_parts(self, change: DerivedChange, union: ox.NamedNode, own: bool) -> list[str]:
         """SPARQL Update operations (each ending in ';') for a derived-graph change in
-        ``union``, and (``staged`` given) in the derived graph and its provenance record too.
+        ``union`` (``own``: in the derived graph and its provenance record too).
 
-        A derived graph shares no triple with a source graph. A large addition is bulk
-        loaded into ``union`` right away, and into a staging graph (appended to ``staged``)
-        that the update adds to the derived graph.
+        A derived graph shares no triple with a source graph. A large addition to a union
+        (which readers do not see yet) is bulk loaded right away instead.
         """
         g = str(change.graph)
-        own = staged is not None
-        add = change.add
         parts = []
-        if len(add) > BULK_THRESHOLD:
-            data = "".join(f"{t} .\n" for t in add).encode("utf-8")
+        bulk = len(change.add) > BULK_THRESHOLD
+        if bulk:
+            data = "".join(f"{t} .\n" for t in change.add).encode("utf-8")
             self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=union)
-            if staged is not None:
-                staged.append(ox.NamedNode(self.minter.graph(f"staging/{uuid.uuid4().hex}")))
-                self.ox.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=staged[-1])
-                parts.append(f"ADD SILENT {staged[-1]} TO {change.graph} ;")
-            add = set()
         provs = [union, self.provenance] if own else [union]
         for prov in provs:
             parts.append(f"DELETE WHERE {{ GRAPH {prov} {{ {g} ?p ?o }} }} ;")
         for target in ([union, change.graph] if own else [union]):
             if change.remove:
                 parts.append(f"DELETE DATA {{ GRAPH {target} {{ {' . '.join(map(str, change.remove))} }} }} ;")
-            if add:
-                parts.append(f"INSERT DATA {{ GRAPH {target} {{ {' . '.join(map(str, add))} }} }} ;")
+            if change.add and not (bulk and target == union):
+                parts.append(f"INSERT DATA {{ GRAPH {target} {{ {' . '.join(map(str, change.add))} }} }} ;")
         for prov in provs:
             parts.append(f"INSERT DATA {{ GRAPH {prov} {{ {' '.join(change.description)} }} }} ;")
         return parts

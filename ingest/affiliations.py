@@ -36,7 +36,7 @@ __all__ = ["RorName", "OrgIndex", "Hit", "AffiliationResolver", "split_affiliati
 FUZZY_CUTOFF = 92.0
 DISTINCTIVE_CUTOFF = 90.0
 
-_EMAIL = re.compile(r"[^\s;]+@[^\s;]+|electronic address:[^;]*", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![^\s;])[^\s;]+@[^\s;]+|electronic address:[^;]*", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _LEADING = re.compile(r"^\s*(from\s+)?(the\s+)?", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")

@@ -270,7 +270,7 @@ class _Item:
     name_id: int = 0
 
 
-_EMAIL = re.compile(r"\S+@\S+")
+_EMAIL = re.compile(r"(?<!\S)\S+@\S+")
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
 
 

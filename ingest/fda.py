@@ -681,6 +681,14 @@ def _decode_line(raw: bytes) -> str:
             return raw.decode("latin-1")
 
 
+def _checked_rows(reader: Any, source: str) -> Iterator[list[str]]:
+    """The rows of a csv reader, its errors (a field over the size limit) as IngestError."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise IngestError(source, f"line {reader.line_num}: {exc}") from exc
+
+
 def parse_foiclass(stream: BinaryIO, source: str = "<stream>") -> Iterator[FdaRecord]:
     """Yield the product codes of the FDA classification file (``foiclass.txt``)."""
 
@@ -691,7 +699,7 @@ def parse_foiclass(stream: BinaryIO, source: str = "<stream>") -> Iterator[FdaRe
                                           "expected Latin-1 (Windows-1252) or UTF-8 text")
             yield _decode_line(raw.removeprefix(_UTF8_BOM) if number == 1 else raw)
 
-    reader = csv.reader(lines(), delimiter="|", quoting=csv.QUOTE_NONE)
+    reader = _checked_rows(csv.reader(lines(), delimiter="|", quoting=csv.QUOTE_NONE), source)
     try:
         header = [column.strip().upper() for column in next(reader)]
     except StopIteration:

@@ -126,6 +126,10 @@ def read_tables(folder: str | os.PathLike[str]) -> Tables:
     if not root.is_dir():
         raise IngestError(str(folder), "not a folder; expected a folder holding " + _expected())
     present = {name: root / name for name in TABLE_FILES if (root / name).is_file()}
+    for path in present.values():
+        if path.resolve().parent != root.resolve():
+            raise IngestError(str(path), f"a link to {path.resolve()}, outside the folder {folder}; "
+                                         "copy the table into the folder instead")
     if not present:
         raise IngestError(str(folder), "no institutional tables found; expected " + _expected())
     warnings: list[str] = []

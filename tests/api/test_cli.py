@@ -47,9 +47,10 @@ def test_ingest_prints_a_summary(tmp_path: Path) -> None:
     code, out, _ = run(tmp_path / "s", "ingest", "pubmed", PUBMED)
     assert code == 0
     assert "pubmed_0_to_99.xml.gz: loaded, 91 records read" in out
-    assert out.strip().endswith("0 records skipped")
+    assert "1 files: 91 records read" in out and "0 records skipped" in out
+    assert out.strip().splitlines()[-1].startswith("summaries refreshed in ")  # a new store gets its summaries
     code, out, _ = run(tmp_path / "s", "ingest", "pubmed", PUBMED)
-    assert "unchanged" in out
+    assert "unchanged" in out and "summaries refreshed" not in out  # still current
 
 
 def test_stats_json(built: Path) -> None:

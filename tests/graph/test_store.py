@@ -100,11 +100,16 @@ def test_version_changes_with_content(store: Store, tmp_path: Path) -> None:
 
 
 def test_repair_rebuilds_a_union_left_stale_by_a_crash(store: Store, tmp_path: Path) -> None:
+    if type(store) is not Store:
+        pytest.skip("the spare union is the embedded store's (a remote store switches views)")
     load(store, tmp_path, "a.xml", "a" * 64, ("x", "p", "1"))
-    # What a writer killed between the union update and the provenance switch leaves behind:
+    # What a writer killed while it prepared the spare union leaves behind (readers never see it):
     store._set_union_dirty(True)
-    store.ox.add(ox.Quad(ox.NamedNode(f"{EX}half"), ox.NamedNode(f"{EX}p"), ox.Literal("!"), store.union))
+    spare = next(u for u in store._unions if u != store.union)
+    store.ox.add(ox.Quad(ox.NamedNode(f"{EX}half"), ox.NamedNode(f"{EX}p"), ox.Literal("!"), spare))
+    assert count(store, f"<{EX}half> ?p ?o") == 0
     store.repair()
+    load(store, tmp_path, "b.xml", "b" * 64, ("y", "p", "2"))
     assert count(store, f"<{EX}half> ?p ?o") == 0
     assert count(store, f"<{EX}x> ?p ?o") == 1
     assert not store._union_dirty()
