@@ -1,6 +1,11 @@
-"""A private Virtuoso for the tests: its own folder and virtuoso.ini, both ports on
-127.0.0.1, a generated dba password, a ``hubgraph`` user that may update, started
-once per test session and stopped by its pid at the end.
+"""Private Virtuoso servers for the tests: each with its own folder and virtuoso.ini, both
+ports on 127.0.0.1, a generated dba password, a ``hubgraph`` user that may update,
+started on first use and stopped by its pid at the end of the test session.
+
+One Virtuoso holds one hubgraph store (its graph names follow the base IRI, which the
+tests keep), so stores that live at the same time get servers of their own, by *slot*:
+``"test"`` for a test's own store, ``"module"`` for a test module's, ``"sample"`` for
+the session's sample graph.
 
 Debian's ``virtuoso-opensource`` package provides ``virtuoso-t`` and ``isql-vt``
 (``.ci/run`` installs it). Without it the remote-store tests skip, except under
@@ -88,6 +93,13 @@ class Virtuoso:
     def location(self) -> str:
         return f"sparql+{self.base}/sparql"
 
+    def env(self) -> dict[str, str]:
+        """The ``HUBGRAPH_STORE*`` settings that reach this server (for the CLI and ``serve``)."""
+        opts = self.options()
+        return {"HUBGRAPH_STORE": self.location, "HUBGRAPH_STORE_UPDATE_URL": opts.update_url,
+                "HUBGRAPH_STORE_GRAPH_URL": opts.graph_store_url, "HUBGRAPH_STORE_AUTH": opts.auth,
+                "HUBGRAPH_STORE_USER": opts.user, "HUBGRAPH_STORE_PASSWORD": opts.password}
+
     def options(self, password: str | None = None) -> RemoteOptions:
         """Update and graph store endpoints with digest authentication as the ``hubgraph`` user."""
         return RemoteOptions(update_url=f"{self.base}/sparql-auth",
@@ -161,31 +173,33 @@ def _launch(server: Virtuoso, ini: Path, http: bool = False) -> Virtuoso:
         time.sleep(0.3)
 
 
-_SERVER: list[Virtuoso] = []
+_SERVERS: dict[str, Virtuoso] = {}
 
 
-def virtuoso() -> Virtuoso:
-    """The session's Virtuoso, started on first use (skips without virtuoso-t, fails in CI)."""
-    if not _SERVER:
+def virtuoso(slot: str = "test") -> Virtuoso:
+    """The session's Virtuoso of ``slot``, started on first use (skips without virtuoso-t,
+    fails in CI)."""
+    if slot not in _SERVERS:
         if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
             message = f"virtuoso-t is not installed: {INSTALL}"
             if os.environ.get("CI") == "true":
                 pytest.fail(message + "; in CI, .ci/run installs it", pytrace=False)
             pytest.skip(message)
-        _SERVER.append(start_virtuoso())
-        atexit.register(stop_virtuoso)
-    return _SERVER[0]
+        if not _SERVERS:
+            atexit.register(stop_virtuoso)
+        _SERVERS[slot] = start_virtuoso()
+    return _SERVERS[slot]
 
 
 def stop_virtuoso() -> None:
-    """Stop the session's Virtuoso, if one was started."""
-    while _SERVER:
-        _SERVER.pop().stop()
+    """Stop every Virtuoso of the session."""
+    while _SERVERS:
+        _SERVERS.popitem()[1].stop()
 
 
-def open_virtuoso() -> RemoteStore:
-    """An empty hubgraph store on the session's Virtuoso (every non-system graph dropped)."""
-    server = virtuoso()
+def open_virtuoso(slot: str = "test") -> RemoteStore:
+    """An empty hubgraph store on the Virtuoso of ``slot`` (every non-system graph dropped)."""
+    server = virtuoso(slot)
     store = RemoteStore.connect(server.location, options=server.options())
     graphs = [*store.ox.registered(), store.ox.registry, store.ox.default_graph, store.minter.graph("current")]
     for start in range(0, len(graphs), 50):

@@ -16,15 +16,24 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 BACKENDS = ["memory", "disk", "virtuoso"]
 
 
-def open_backend(backend: str, tmp_path: Path) -> Store:
-    """A fresh, empty store of the given backend."""
+def open_backend(backend: str, tmp_path: Path, slot: str = "test") -> Store:
+    """A fresh, empty store of the given backend (on Virtuoso: on the server of ``slot``,
+    emptying the store that was there, see tests/remote_support.py)."""
     if backend == "memory":
         return Store.open()
     if backend == "virtuoso":
         from tests.remote_support import open_virtuoso
 
-        return open_virtuoso()
+        return open_virtuoso(slot)
     return Store.open(str(tmp_path / "store"))
+
+
+def open_location(location: str) -> Store:
+    """The store at ``location`` as the CLI opens it (a remote one with the ``HUBGRAPH_STORE*``
+    settings of the environment)."""
+    from api.settings import load_settings, remote_options
+
+    return Store.open(location, remote=remote_options(load_settings()))
 
 
 def shared_or_skip(*parts: str) -> Path:
@@ -50,13 +59,13 @@ def sample_recipe() -> list[tuple[str, list[Path]]]:
     return steps
 
 
-def build_sample_store(location: str = ":memory:") -> Store:
-    """The graph ``make sample`` builds, in a store at ``location``."""
+def build_sample_store(location: str | Store = ":memory:") -> Store:
+    """The graph ``make sample`` builds, in a store at ``location`` (or in the empty store given)."""
     from ingest.curation import PeopleLists
     from ingest.kinds import CONVERTERS
     from ingest.pipeline import ingest_files
 
-    store = Store.open(location)
+    store = location if isinstance(location, Store) else Store.open(location)
     for kind, files in sample_recipe():
         ingest_files(store, CONVERTERS[kind](store), files, people=PeopleLists())
     return store

@@ -61,8 +61,8 @@ PREFIXES_SPARQL = sparql_prefixes()
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    store = Store.open()  # in memory
+def store(module_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    store = module_store
     ingest_files(store, CONVERTERS["ror"](store),
                  [DATA / "ror" / "ror_v2_sample.json", DATA / "ror" / "ror_v1_sample.json"])
     ingest_files(store, CONVERTERS["mesh"](store), [DATA / "mesh" / "desc-samples.xml"])
@@ -320,7 +320,7 @@ def test_each_authorship_relates_exactly_one_paper_and_one_person(store):
           OPTIONAL { ?a vivo:relates ?x }
         }
         GROUP BY ?a
-        HAVING (?papers != 1 || ?people != 1 || ?targets != 2)
+        HAVING (COUNT(DISTINCT ?paper) != 1 || COUNT(DISTINCT ?person) != 1 || COUNT(DISTINCT ?x) != 2)
     """)
     assert bad == []
     resolution = store.resolution.value
@@ -359,7 +359,7 @@ def test_every_mention_has_one_link_with_confidence_and_evidence(store):
           OPTIONAL { ?m hg:resolutionEvidence ?e }
         }
         GROUP BY ?m
-        HAVING (?people != 1 || ?confidences != 1 || ?evidence < 1)
+        HAVING (COUNT(DISTINCT ?p) != 1 || COUNT(DISTINCT ?c) != 1 || COUNT(DISTINCT ?e) < 1)
     """)
     assert bad == []
     assert not ask(store, """
@@ -518,12 +518,16 @@ def test_dumps_hold_no_private_field(store, rdf_format):
 # -- known bugs: the code does not yet do what docs/model.md and docs/ingest.md say ---------
 
 
-def test_the_domain_of_every_hg_property_holds(store):
+def test_the_domain_of_every_hg_property_holds(store, backend, request):
+    if backend == "virtuoso":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "Virtuoso 7.2.5 answers rdfs:subClassOf* inside FILTER NOT EXISTS wrongly (and refuses "
+            "the other forms); a test-only query, hubgraph's own paths have one end bound")))
     bad = select(store, """
         SELECT ?property ?domain (SAMPLE(?s) AS ?example) (COUNT(DISTINCT ?s) AS ?subjects) WHERE {
           ?property rdfs:domain ?domain . FILTER(STRSTARTS(STR(?property), STR(hg:)))
           ?s ?property ?o .
-          FILTER NOT EXISTS { ?s a ?c . ?c rdfs:subClassOf* ?domain }
+          FILTER NOT EXISTS { ?s a/rdfs:subClassOf* ?domain }
           FILTER NOT EXISTS { ?s a bibo:AcademicArticle FILTER(?domain = bibo:Document) }
         } GROUP BY ?property ?domain
     """)
@@ -537,10 +541,11 @@ def test_a_people_table_department_named_like_its_organizations_row_is_that_row(
     """)
 
 
-def test_a_removed_person_leaves_no_trace_in_the_public_dataset():
+def test_a_removed_person_leaves_no_trace_in_the_public_dataset(backend, tmp_path):
     from ingest.curation import PeopleLists
+    from tests.support import open_backend
 
-    store = Store.open()
+    store = open_backend(backend, tmp_path)
     ingest_files(store, CONVERTERS["table"](store), [TABLES], people=PeopleLists(remove=("0070612",)))
     assert not ask(store, 'ASK { ?p a foaf:Person ; foaf:name "Ethan Park" }')  # this part holds
     record = store.minter.record("tables", "0070612")
@@ -579,7 +584,7 @@ def test_ranks_run_from_one_without_gaps_over_all_authors(store):
           ?a vivo:rank ?r .
         }
         GROUP BY ?paper
-        HAVING (?lo != 1 || ?hi != ?n || ?distinct != ?n)
+        HAVING (MIN(?r) != 1 || MAX(?r) != COUNT(?a) || COUNT(DISTINCT ?r) != COUNT(?a))
     """)
     assert bad == []
     assert not ask(store, """

@@ -20,8 +20,6 @@ import pytest
 from graph.namespaces import HG, RDF, sparql_prefixes
 from graph.ontology import ONTOLOGY_PATH
 from graph.store import Store
-from ingest.kinds import CONVERTERS
-from ingest.pipeline import ingest_files
 from tests.test_docs_model import INNOVATION_QUERIES, mentioned
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,15 +48,10 @@ def innovation_files(kind: str) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def store() -> Store:
-    store = Store.open()  # in memory
-    ingest_files(store, CONVERTERS["ror"](store), sorted((SAMPLE / "ror").glob("*.json")))
-    ingest_files(store, CONVERTERS["mesh"](store), sorted((SAMPLE / "mesh").glob("*.xml")))
-    ingest_files(store, CONVERTERS["pubmed"](store), sorted((SAMPLE / "pubmed").glob("*")))
-    ingest_files(store, CONVERTERS["table"](store), [SAMPLE / "tables"])
-    for kind in INNOVATION_KINDS:
-        ingest_files(store, CONVERTERS[kind](store), innovation_files(kind))
-    return store
+def store(sample_store: Store) -> Store:
+    """The sample graph: ROR, MeSH, PubMed, the tables, then each kind of INNOVATION_KINDS, as
+    the Makefile ingests them (tests/conftest.py builds it once per session per backend)."""
+    return sample_store
 
 
 def select(store: Store, body: str) -> list[dict]:

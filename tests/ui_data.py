@@ -12,12 +12,13 @@ HOSTILE_TEXTS = ("<script>alert(1)</script> Smith", "<img src=x onerror=alert(1)
                  '<b>Cardio</b> & "Heart"', "<img src=x onerror=alert(2)>")
 
 
-def build_hostile_store(location: str = ":memory:") -> Store:
-    """A store with the hostile tables ingested (hospital H, university U, one department each)."""
+def build_hostile_store(location: str | Store = ":memory:") -> Store:
+    """A store with the hostile tables ingested (hospital H, university U, one department each),
+    at ``location`` (or in the empty store given)."""
     from ingest.curation import PeopleLists
     from ingest.kinds import CONVERTERS
     from ingest.pipeline import ingest_files
 
-    store = Store.open(location)
+    store = location if isinstance(location, Store) else Store.open(location)
     ingest_files(store, CONVERTERS["table"](store), [HOSTILE_TABLES], people=PeopleLists())
     return store

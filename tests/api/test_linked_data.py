@@ -27,8 +27,8 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    yield TestClient(create_app(load_settings(environ={}, store=":memory:"), build_store()))
+def client(module_store: Store) -> Iterator[TestClient]:
+    yield TestClient(create_app(load_settings(environ={}, store=":memory:"), build_store(module_store)))
 
 
 def path_of(iri: str) -> str:
@@ -94,14 +94,13 @@ def test_organisation_html_links_other_entities(client: TestClient) -> None:
     assert ('href="/id/org/ror-04py2rh25"' in page or 'href="/org/ror-04py2rh25"' in page) and "Mass General Brigham" in page
 
 
-def test_html_escapes_everything(tmp_path: Path) -> None:
+def test_html_escapes_everything(store: Store, tmp_path: Path) -> None:
     tables = tmp_path / "evil"
     tables.mkdir()
     (tables / "people.csv").write_text(
         "id,given_name,family_name,orcid,email,institution,department,position,role,start,end\n"
         'X1,<script>alert(1)</script>,Smith,,x@example.org,,,"Chief ""things""",clinician,,\n',
         encoding="utf-8")
-    store = Store.open()
     ingest_files(store, CONVERTERS["table"](store), [tables])
     client = TestClient(create_app(load_settings(environ={}, store=":memory:"), store))
     person = store.select("SELECT ?p WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> }")[0]["p"]
@@ -143,8 +142,7 @@ def test_dump_is_the_public_dataset(client: TestClient) -> None:
     assert any(q.subject.value == PAPER for q in quads)
 
 
-def test_percent_encoded_iris_dereference(tmp_path: Path) -> None:
-    store = Store.open()
+def test_percent_encoded_iris_dereference(store: Store) -> None:
     iri = f"{BASE}paper/doi-10.1001%2Fjama.2009.1064"
     store.ox.add(ox.Quad(ox.NamedNode(iri), RDFS_LABEL, ox.Literal("A DOI-only paper")))
     client = TestClient(create_app(load_settings(environ={}, store=":memory:"), store))

@@ -29,21 +29,20 @@ ANNA = "P-ANNA"
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An on-disk store of the matchmaking tables, ingested by the CLI."""
-    store = tmp_path_factory.mktemp("match") / "store"
-    subprocess.run([*CLI, "--store", str(store), "ingest", "table", str(DATA / "match"), "--no-progress"],
+def small(cli_store: str) -> str:
+    """A store (on disk, on Virtuoso) of the matchmaking tables, ingested by the CLI."""
+    subprocess.run([*CLI, "--store", cli_store, "ingest", "table", str(DATA / "match"), "--no-progress"],
                    cwd=ROOT, check=True, capture_output=True)
-    return store
+    return cli_store
 
 
-def hubgraph(store: Path, *args: str, code: int = 0) -> str:
+def hubgraph(store: str, *args: str, code: int = 0) -> str:
     result = CliRunner().invoke(cli, ["--store", str(store), "match", *args])
     assert result.exit_code == code, result.output
     return result.output
 
 
-def test_cli_person_json(small: Path) -> None:
+def test_cli_person_json(small: str) -> None:
     out = json.loads(hubgraph(small, "--person", ANNA, "--k", "10", "--json", "--new-only"))
     first = out["suggestions"][0]
     assert first["name"] == "Ben Brooks" and first["local_id"] == "P-BEN" and first["uri"].endswith("P-BEN")
@@ -54,7 +53,7 @@ def test_cli_person_json(small: Path) -> None:
     assert {s["name"] for s in flagged["suggestions"] if s["existing_collaborator"]} == {"Cara Chen", "Eve Evans"}
 
 
-def test_cli_table_need_and_team(small: Path) -> None:
+def test_cli_table_need_and_team(small: str) -> None:
     text = hubgraph(small, "--need", "breast cancer immunotherapy", "--k", "2")
     assert "Dan Dawson" in text and "Gus Garcia" in text
     team = json.loads(hubgraph(small, "--team", "wearable ECG signal processing; tumor immunotherapy", "--json"))
@@ -64,7 +63,7 @@ def test_cli_table_need_and_team(small: Path) -> None:
     assert "exactly one" in hubgraph(small, "--person", ANNA, "--need", "ECG", code=2)
 
 
-def test_cli_csv(small: Path) -> None:
+def test_cli_csv(small: str) -> None:
     rows = list(csv.reader(io.StringIO(hubgraph(small, "--person", ANNA, "--new-only", "--csv", "--k", "3"))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [r[CSV_COLUMNS.index("rank")] for r in rows[1:]] == ["1", "2", "3"]
@@ -72,7 +71,7 @@ def test_cli_csv(small: Path) -> None:
     assert rows[1][CSV_COLUMNS.index("introduction_path")] == "Anna Alvarez > Cara Chen > Ben Brooks"
 
 
-def test_cli_batch_keeps_the_order(small: Path, tmp_path: Path) -> None:
+def test_cli_batch_keeps_the_order(small: str, tmp_path: Path) -> None:
     batch = tmp_path / "batch.txt"
     lines = ["breast cancer immunotherapy", ANNA, "", "0000-0002-1825-0097", "wearable ECG"]
     batch.write_text("\n".join(lines) + "\n")
@@ -85,8 +84,8 @@ def test_cli_batch_keeps_the_order(small: Path, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(small: Path) -> Iterator[Server]:
-    running = Server(small)
+def server(small: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = Server(small, logs=tmp_path_factory.mktemp("logs"))
     yield running
     running.stop()
 
@@ -100,7 +99,7 @@ def get(server: Server, **params: str) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read())
 
 
-def test_api_matches_the_cli(server: Server, small: Path) -> None:
+def test_api_matches_the_cli(server: Server, small: str) -> None:
     status, body = get(server, person=ANNA, new_only="true", k="4")
     assert status == 200
     cli_out = json.loads(hubgraph(small, "--person", ANNA, "--new-only", "--k", "4", "--json"))

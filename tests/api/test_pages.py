@@ -195,8 +195,8 @@ def test_person_page_suggests_collaborators_with_reasons(client: TestClient, sam
     assert "Shared topics: " in section
 
 
-def test_markup_in_names_and_titles_is_escaped_everywhere() -> None:
-    store = build_hostile_store()
+def test_markup_in_names_and_titles_is_escaped_everywhere(store: Store) -> None:
+    build_hostile_store(store)
     with TestClient(create_app(load_settings(environ={}, store=":memory:"), store)) as c:
         paths = ["/", "/partnership", "/maps/partnership", "/maps/ego/local-ui-hostile-P1",
                  "/person/local-ui-hostile-P1", "/person/local-ui-hostile-P2", "/org/local-ui-hostile-H-D",

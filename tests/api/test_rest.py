@@ -26,9 +26,9 @@ PAPER = f"{BASE}paper/pmid-19622817"
 MGH = f"{BASE}org/ror-002pd6e78"
 
 
-def build_store() -> Store:
-    """The sample store: ROR, 100 PubMed records, the institutional tables, the tests' merge."""
-    store = Store.open()
+def build_store(store: Store) -> Store:
+    """The sample store, built in the empty ``store``: ROR, 100 PubMed records, the
+    institutional tables, the tests' merge."""
     for kind, paths in (
         ("ror", [DATA / "ror" / "ror_v2_sample.json", DATA / "ror" / "ror_v1_sample.json"]),
         ("pubmed", [DATA / "pubmed" / "pubmed_0_to_99.xml.gz"]),
@@ -40,8 +40,8 @@ def build_store() -> Store:
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    store = build_store()
+def client(module_store: Store) -> Iterator[TestClient]:
+    store = build_store(module_store)
     yield TestClient(create_app(load_settings(environ={}, store=":memory:"), store))
 
 

@@ -34,11 +34,12 @@ def free_port() -> int:
 class Server:
     """``hubgraph serve`` in a subprocess; stopped by :meth:`stop`."""
 
-    def __init__(self, store: Path, token: str = TOKEN, env: dict[str, str] | None = None):
+    def __init__(self, store: Path | str, token: str = TOKEN, env: dict[str, str] | None = None,
+                 logs: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environ = {**os.environ, "HUBGRAPH_UPDATE_TOKEN": token, **(env or {})}
-        self.log = open(store.parent / f"server-{self.port}.log", "wb")
+        self.log = open((logs or Path(store).parent) / f"server-{self.port}.log", "wb")
         self.process = subprocess.Popen(
             [*CLI, "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT, env=environ, stdout=self.log, stderr=subprocess.STDOUT)

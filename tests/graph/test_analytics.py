@@ -36,8 +36,8 @@ def test_pagerank_engines_agree_and_unknown_engine_is_refused() -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile():
-    return build_hostile_store()
+def hostile(module_store):
+    return build_hostile_store(module_store)
 
 
 def test_units_take_their_side_from_their_institution(hostile) -> None:
@@ -66,11 +66,11 @@ def test_partnership_tables_of_a_known_graph(hostile) -> None:
     assert {s["stage"]: s["count"] for s in figures.pipeline}["trials"] == 0
 
 
-def test_figures_are_cached_per_store_version(tmp_path) -> None:
+def test_figures_are_cached_per_store_version(store, tmp_path) -> None:
     from ingest.kinds import CONVERTERS
     from ingest.pipeline import ingest_files
 
-    store = build_hostile_store()
+    build_hostile_store(store)
     first = analytics.partnership(store)
     assert analytics.partnership(store) is first
     assert analytics.headline(store)["joint_papers"] == 1 and analytics.headline(store)["counts"]["paper"] == 3

@@ -18,21 +18,21 @@ TABLES = DATA / "match"
 BATEMAN = "0000-0002-7729-1702"
 
 
-def tables_store(folder: Path) -> Store:
+def tables_store(folder: Path, store: Store) -> Store:
+    """``store`` with the institutional tables of ``folder`` ingested."""
     from ingest.curation import PeopleLists
     from ingest.kinds import CONVERTERS
     from ingest.pipeline import ingest_files
 
-    store = Store.open()
     ingest_files(store, CONVERTERS["table"](store), [str(folder)], people=PeopleLists())
     return store
 
 
 @pytest.fixture(scope="module")
-def small() -> Store:
+def small(module_store: Store) -> Store:
     """Anna (hospital clinician) - Cara - Ben (university engineer) on wearable ECG; Dan and
     Gus on oncology; Eve co-authors with Anna in 2020."""
-    return tables_store(TABLES)
+    return tables_store(TABLES, module_store)
 
 
 def names(result) -> list[str]:
@@ -143,8 +143,8 @@ def test_the_sample_graph_gives_explained_suggestions(sample_store: Store) -> No
         assert rows[0]["n"] > 0
 
 
-def test_tables_alone_are_enough() -> None:
-    store = tables_store(ROOT / "data" / "sample" / "tables")
+def test_tables_alone_are_enough(store: Store) -> None:
+    tables_store(ROOT / "data" / "sample" / "tables", store)
     result = suggest(store, person="0041172", k=5)
     assert result.suggestions and list(result.query["person"]["local_ids"]) == ["0041172"]
     assert all(s.local_id for s in result.suggestions)

@@ -17,8 +17,8 @@ WHITCOMBE = f"{BASE}person/orcid-0000-0003-4255-5031"
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[Store]:
-    yield build_store()
+def store(module_store: Store) -> Iterator[Store]:
+    yield build_store(module_store)
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import cli
+from tests.support import open_location
 from tests.ui_data import build_hostile_store
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    location = tmp_path_factory.mktemp("mapcli") / "store"
-    build_hostile_store(str(location)).flush()
-    return location
+def store_dir(cli_store: str) -> str:
+    build_hostile_store(open_location(cli_store)).flush()
+    return cli_store
 
 
 def map_data(html: str) -> dict:
@@ -31,7 +31,7 @@ def map_data(html: str) -> dict:
 @pytest.mark.parametrize("args", [["ego", "local-ui-hostile-P1"], ["ego", "0000-0002-1825-0097", "--depth", "2"],
                                   ["org", "local-ui-hostile-H"], ["partnership"], ["partnership", "local-ui-hostile-U"],
                                   ["pipeline"]])
-def test_map_files_open_offline(store_dir: Path, tmp_path: Path, args: list[str]) -> None:
+def test_map_files_open_offline(store_dir: str, tmp_path: Path, args: list[str]) -> None:
     out = tmp_path / "map.html"
     result = CliRunner().invoke(cli, ["--store", str(store_dir), "map", *args, "-o", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -45,7 +45,7 @@ def test_map_files_open_offline(store_dir: Path, tmp_path: Path, args: list[str]
         assert node.get("url", "http").startswith("http")  # pages of the IRIs themselves
 
 
-def test_ego_file_has_the_person_and_coauthors(store_dir: Path, tmp_path: Path) -> None:
+def test_ego_file_has_the_person_and_coauthors(store_dir: str, tmp_path: Path) -> None:
     out = tmp_path / "ego.html"
     CliRunner().invoke(cli, ["--store", str(store_dir), "map", "ego", "local-ui-hostile-P1", "-o", str(out)],
                        catch_exceptions=False)
@@ -53,7 +53,7 @@ def test_ego_file_has_the_person_and_coauthors(store_dir: Path, tmp_path: Path) 
     assert {"<script>alert(1)</script> Smith", "<img src=x onerror=alert(1)> Jones", "Ada Lovelace"} <= labels
 
 
-def test_errors_name_the_problem(store_dir: Path, tmp_path: Path) -> None:
+def test_errors_name_the_problem(store_dir: str, tmp_path: Path) -> None:
     missing = CliRunner().invoke(cli, ["--store", str(store_dir), "map", "ego", "-o", str(tmp_path / "x.html")])
     assert missing.exit_code == 2 and "the ego map needs the ID of a person" in missing.output
     unknown = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", "--store", str(store_dir),
