@@ -83,7 +83,7 @@ def _candidates(store: Store, kind: Kind, ident: str) -> dict[str, str]:
     elif not ident.startswith(("http://", "https://")):
         prefix = f"{kind.segment}/"
         path = ident[len(prefix):] if ident.startswith(prefix) else ident
-        uri = f"{base}{prefix}{quote(path, safe='/-._~%')}"
+        uri = f"{base}{prefix}{re.sub(r'%(?![0-9A-Fa-f]{2})', '%25', quote(path, safe='/-._~%'))}"
         if kind.name == "trial":
             key = ident.upper()
         elif ident.startswith("10."):

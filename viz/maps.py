@@ -27,6 +27,16 @@ __all__ = ["MAP_KINDS", "build_map", "expand", "descendants", "ego_map", "org_ma
 MAP_KINDS = {"ego": True, "org": True, "topic": True, "partnership": False, "pipeline": False}
 
 
+def opted_out(store: Store) -> set[str]:
+    """The people on the opt-out list of the curation file: drawn on no map."""
+    return {row["person"] for row in store.select(load_query("opted_out"))}
+
+
+def _coauthors(store: Store) -> nx.Graph:
+    """The co-authorship projection without the people who opted out."""
+    return nx.restricted_view(coauthorship(store), opted_out(store), [])
+
+
 def _side_group(store: Store, org: str) -> str:
     unit = analytics.units(store).get(org)
     return unit.side if unit and unit.side in ("hospital", "university") else "organization"
@@ -44,7 +54,7 @@ def ego_map(store: Store, person: str, depth: int = 1, limit: int = DEFAULT_CAP)
         if row["kind"] in ("trial", "device"):
             extras.append(Neighbour(row["item"], row["label"] or row["item"], row["kind"], 1,
                                     (row["kind"], f"via {row['via']}")))
-    return builders.ego(coauthorship(store), person, view["name"], depth, extras, limit)
+    return builders.ego(_coauthors(store), person, view["name"], depth, extras, limit)
 
 
 def descendants(store: Store, org: str) -> set[str]:
@@ -76,7 +86,7 @@ def topic_map(store: Store, topic: str, limit: int = DEFAULT_CAP) -> NetworkMap:
               for r in store.select(load_query("ui_topic_people"), topic=topic)]
     related = [Neighbour(r["other"], r["label"] or r["other"], "topic", 1, (f"{r['rel']} topic",))
                for r in store.select(load_query("ui_topic"), topic=topic)]
-    return builders.topic(coauthorship(store), topic, label, people, related, limit)
+    return builders.topic(_coauthors(store), topic, label, people, related, limit)
 
 
 def partnership_map(store: Store, org: str | None = None, limit: int = DEFAULT_CAP) -> NetworkMap:
@@ -86,11 +96,12 @@ def partnership_map(store: Store, org: str | None = None, limit: int = DEFAULT_C
     if org is not None:
         own = descendants(store, org)
         units = units.edge_subgraph([(a, b) for a, b in units.edges() if a in own or b in own])
-    people = person_organization(store)
+    people, hidden = person_organization(store), opted_out(store)
     bridges = [(Neighbour(b["person"], b["name"], "bridge", 1 + 1000 * b["betweenness"],
                           (f"betweenness {b['betweenness']:.4f}", f"hospital: {b['hospital_units']}",
                            f"university: {b['university_units']}")),
-                list(people[b["person"]])) for b in analytics.partnership(store).bridges]
+                list(people[b["person"]])) for b in analytics.partnership(store).bridges
+               if b["person"] not in hidden]
     network = builders.partnership(units, bridges, limit=limit)
     if org is not None:
         network.title = f"{label_of(store, org) or org}: hospital-university links"
@@ -122,6 +133,8 @@ def build_map(store: Store, kind: str, entity: str | None = None, depth: int = 1
         raise ValueError(f"unknown map kind '{kind}'; use one of {', '.join(MAP_KINDS)}")
     if MAP_KINDS[kind] and entity is None:
         raise ValueError(f"the {kind} map needs an entity")
+    if entity is not None and entity in opted_out(store):
+        raise ValueError(f"<{entity}> has opted out of maps (the curation file's opt_out list)")
     if kind == "ego":
         return ego_map(store, entity, depth, limit)  # type: ignore[arg-type]
     if kind == "org":
@@ -146,7 +159,7 @@ def expand(store: Store, node: str) -> NetworkMap:
     if node in units:
         return builders.organisation(units, node, units.nodes[node]["label"], {node}, partners=EXPAND_LIMIT,
                                      limit=EXPAND_LIMIT)
-    graph = coauthorship(store)
+    graph = _coauthors(store)
     if node in graph:
         return builders.ego(graph, node, graph.nodes[node].get("label") or node, 1, limit=EXPAND_LIMIT)
     return NetworkMap("expand", "", nx.Graph())

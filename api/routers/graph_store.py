@@ -52,7 +52,7 @@ def _target(request: Request, direct: str | None) -> tuple[bool, str | None]:
     """(named, IRI) of the graph a request addresses; named False: the default graph;
     (True, None): no graph named (a POST that creates one)."""
     if direct is not None:
-        return True, str(request.url.replace(query=""))
+        return True, _iri(str(request.url.replace(query="")))
     params = request.query_params
     graphs = params.getlist("graph")
     if "default" in params and graphs:
@@ -62,10 +62,19 @@ def _target(request: Request, direct: str | None) -> tuple[bool, str | None]:
     if graphs:
         if not graphs[0] or ":" not in graphs[0]:
             raise SparqlError(400, f"?graph must be an absolute IRI (got '{graphs[0]}')")
-        return True, graphs[0]
+        return True, _iri(graphs[0])
     if "default" in params:
         return False, None
     return True, None
+
+
+def _iri(graph: str) -> str:
+    """``graph`` when it is a valid IRI, else a 400."""
+    try:
+        ox.NamedNode(graph)
+    except ValueError as exc:
+        raise SparqlError(400, f"<{graph}> is not a valid IRI: {exc}") from None
+    return graph
 
 
 def _parse(media: str, body: bytes, base: str) -> list[ox.Triple]:
