@@ -28,6 +28,7 @@ Examples:
   hubgraph export --format nquads -o graph.nq
   hubgraph sources
   hubgraph sources remove data/sample/pubmed/boston.xml.gz
+  hubgraph backup backups/today       # while the server runs; 'hubgraph restore' brings it back
   hubgraph serve                      # http://127.0.0.1:8000/sparql, /api/..., /id/...
 
 \b
@@ -262,6 +263,34 @@ def sources_remove(ctx: click.Context, source: str) -> None:
     resolve_store(store, read_curation(ctx.obj.curation))
     store.flush()
     click.echo(f"removed {removed.kind} {removed.name} ({removed.triples} triples)")
+
+
+@cli.command(epilog="\b\nExamples:\n  hubgraph backup backups/2026-11-29\n"
+             "  HUBGRAPH_STORE=/srv/hubgraph hubgraph backup /mnt/backups/hubgraph-$(date +%F)")
+@click.argument("target", type=click.Path())
+@click.pass_context
+def backup(ctx: click.Context, target: str) -> None:
+    """Copy the on-disk store to the new folder TARGET, consistently, while servers and
+    ingests keep running (restore it with 'hubgraph restore')."""
+    import time
+
+    start = time.perf_counter()
+    store = _open_store(ctx, read_only=True)
+    store.backup(target)
+    click.echo(f"backed up {store.location} to {target} ({store.triple_count()} triples) "
+               f"in {time.perf_counter() - start:.1f} s")
+
+
+@cli.command(epilog="\b\nExamples:\n  HUBGRAPH_STORE=./hubgraph-restored hubgraph restore backups/2026-11-29")
+@click.argument("backup_folder", type=click.Path(exists=True, file_okay=False))
+@click.pass_context
+def restore(ctx: click.Context, backup_folder: str) -> None:
+    """Restore BACKUP_FOLDER (made by 'hubgraph backup') as the store (HUBGRAPH_STORE or
+    --store), which must be a new or empty folder."""
+    settings: Settings = ctx.obj
+    store = Store.restore(backup_folder, settings.store, settings.base_uri)
+    click.echo(f"restored {backup_folder} to {settings.store} ({len(store.sources())} sources, "
+               f"{store.triple_count()} triples)")
 
 
 @cli.command(epilog="\b\nExamples:\n  hubgraph serve\n  hubgraph serve --host 127.0.0.1 --port 8080\n"

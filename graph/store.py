@@ -604,6 +604,40 @@ class Store:
         if self.location != MEMORY:
             self.ox.flush()
 
+    def backup(self, target: str) -> None:
+        """Write a consistent copy of the on-disk store to the new folder ``target`` (works
+        on a store opened read-only, while another process writes to it); the copy opens
+        as a store of its own."""
+        if self.location == MEMORY:
+            raise StoreError("an in-memory store has no backup: use 'hubgraph export' to save its data")
+        if Path(target).exists():
+            raise StoreError(f"the backup folder '{target}' exists already: give a new folder")
+        try:
+            self.ox.backup(target)
+        except OSError as exc:
+            raise StoreError(f"backing up the store at '{self.location}' to '{target}' failed: {exc}") from exc
+
+    @classmethod
+    def restore(cls, backup: str, location: str, base: str = DEFAULT_BASE) -> Store:
+        """Restore the backup folder ``backup`` (of a store minting IRIs under ``base``) as
+        the store at ``location``, which must not hold data yet; return the restored store."""
+        if location == MEMORY or location.startswith(("sparql+http://", "sparql+https://")):
+            raise StoreError(f"restore writes an on-disk store; '{location}' is not a folder")
+        target = Path(location)
+        if target.exists() and any(target.iterdir()):
+            raise StoreError(f"the store folder '{location}' is not empty: restore into a new or empty folder")
+        try:
+            saved = cls(ox.Store.read_only(backup), backup, base)
+        except OSError as exc:
+            raise StoreError(f"'{backup}' is not a hubgraph backup: {exc}") from exc
+        if not saved.ox.contains_named_graph(saved.provenance):
+            raise StoreError(f"'{backup}' is a store but not a hubgraph one (it has no provenance graph)")
+        if target.exists():
+            target.rmdir()
+        saved.backup(location)
+        del saved
+        return cls.open(location, base)
+
     # -- SPARQL endpoint and Graph Store Protocol: client graphs ----------------------
 
     def is_protected(self, graph: str) -> bool:
