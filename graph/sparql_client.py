@@ -13,6 +13,7 @@ silently shorter answer.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,15 +134,21 @@ class SparqlClient:
         self.update_url = options.update_url or query_url
         self.graph_store_url = options.graph_store_url
         headers = {}
-        auth: httpx.Auth | None = None
-        if options.auth == "basic":
-            auth = httpx.BasicAuth(options.user, options.password)
-        elif options.auth == "digest":
-            auth = httpx.DigestAuth(options.user, options.password)
-        elif options.auth == "bearer":
+        if options.auth == "bearer":
             headers["Authorization"] = f"Bearer {options.password}"
-        self.http = httpx.Client(auth=auth, headers=headers, timeout=options.timeout)
+        self.options = options
+        self.http = httpx.Client(headers=headers, timeout=options.timeout)
         self.timeout = options.timeout
+        self._local = threading.local()
+
+    def _auth(self) -> httpx.Auth | None:
+        """This thread's authentication: httpx's digest state (nonce, count) must not be
+        shared between threads, such as a server's request threads and its warm-up."""
+        auth: httpx.Auth | None = getattr(self._local, "auth", None)
+        if auth is None and self.options.auth in ("basic", "digest"):
+            scheme = httpx.BasicAuth if self.options.auth == "basic" else httpx.DigestAuth
+            auth = self._local.auth = scheme(self.options.user, self.options.password)
+        return auth
 
     # -- queries --------------------------------------------------------------------------
 
@@ -193,7 +200,7 @@ class SparqlClient:
 
     def _send(self, url: str, what: str, **request: Any) -> httpx.Response:
         try:
-            response = self.http.post(url, **request)
+            response = self.http.post(url, auth=self._auth() or httpx.USE_CLIENT_DEFAULT, **request)
         except httpx.TimeoutException as exc:
             raise StoreError(f"the SPARQL store at {url} did not answer the {what} within "
                              f"{self.timeout:g} s (HUBGRAPH_STORE_TIMEOUT)") from exc

@@ -198,12 +198,12 @@ class RemoteStore(Store):
         self._view_prefix = minter.graph("view/")
         self._staging_prefix = minter.graph("staging/")
         self._cached: tuple[float, str] | None = None
+        self._pinned = threading.local()
 
     def backup(self, target: str) -> None:
         """Remote stores are backed up with their server's own tools."""
         raise StoreError(f"hubgraph backs up on-disk stores only; back up the server behind {self.location} "
                          "with its own tools (Virtuoso: checkpoint and copy its database folder)")
-        self._pinned = threading.local()
 
     @classmethod
     def connect(cls, location: str, base: str = DEFAULT_BASE, options: RemoteOptions | None = None) -> RemoteStore:

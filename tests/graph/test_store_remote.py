@@ -158,7 +158,8 @@ def test_a_store_that_is_down_gives_an_error_naming_it() -> None:
         store.triple_count()
 
 
-def test_the_endpoint_serves_a_remote_store_with_the_same_rules(remote: RemoteStore, virtuoso: Virtuoso) -> None:
+def test_the_endpoint_serves_a_remote_store_with_the_same_rules(remote: RemoteStore, virtuoso: Virtuoso,
+                                                                tmp_path: Path) -> None:
     ingest_steps(remote, STEPS[:1])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -167,8 +168,9 @@ def test_the_endpoint_serves_a_remote_store_with_the_same_rules(remote: RemoteSt
     env = {**os.environ, "HUBGRAPH_STORE": virtuoso.location, "HUBGRAPH_STORE_UPDATE_URL": opts.update_url,
            "HUBGRAPH_STORE_GRAPH_URL": opts.graph_store_url, "HUBGRAPH_STORE_AUTH": "digest",
            "HUBGRAPH_STORE_USER": opts.user, "HUBGRAPH_STORE_PASSWORD": opts.password, "HUBGRAPH_MAX_ROWS": "50"}
+    log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen([str(Path(sys.executable).with_name("hubgraph")), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -178,7 +180,7 @@ def test_the_endpoint_serves_a_remote_store_with_the_same_rules(remote: RemoteSt
                     break
             except httpx.HTTPError:
                 pass
-            assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()[-2000:]
+            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()[-2000:]
             time.sleep(0.2)
         query = "SELECT (COUNT(*) AS ?n) WHERE { ?o a <http://xmlns.com/foaf/0.1/Organization> }"
         answer = httpx.get(f"{base}/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=30)
@@ -197,4 +199,4 @@ def test_the_endpoint_serves_a_remote_store_with_the_same_rules(remote: RemoteSt
     finally:
         server.terminate()
         server.wait(timeout=30)
-        server.stderr.close()  # type: ignore[union-attr]
+        log.close()
