@@ -67,8 +67,12 @@ def _kinds() -> list[str]:
 @click.argument("kind", type=click.Choice(_kinds()))
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
+@click.option("--defer-summaries", is_flag=True,
+              help="Leave the figures pages show stale, for a later ingest (or the server) to refresh: "
+                   "saves time when a script runs many ingests in a row.")
 @click.pass_context
-def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool | None) -> None:
+def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool | None,
+           defer_summaries: bool) -> None:
     """Ingest source FILES of KIND (pubmed, mesh, ror; table takes folders) into the store.
 
     Each file becomes one named graph with provenance. An unchanged file is
@@ -82,7 +86,8 @@ def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool
     store = _open_store(ctx)
     show = sys.stderr.isatty() if progress is None else progress
     people = read_curation(ctx.obj.curation)
-    reports = ingest_files(store, CONVERTERS[kind](store), files, progress=show, people=people)
+    reports = ingest_files(store, CONVERTERS[kind](store), files, progress=show, people=people,
+                           summaries=not defer_summaries)
     skipped = [reason for r in reports for reason in r.skipped]
     for report in reports:
         click.echo(report.summary())
@@ -96,7 +101,8 @@ def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool
     written = sum(r.triples for r in reports if r.status != "unchanged")
     click.echo(f"{len(reports)} files: {records} records read, {written} triples written, "
                f"{len(skipped)} records skipped")
-    _refresh_summaries(store)
+    if not defer_summaries:
+        _refresh_summaries(store)
 
 
 def _refresh_summaries(store: Store) -> None:

@@ -126,9 +126,11 @@ def sha256_path(path: Path) -> str:
 
 def ingest_files(
     store: Store, converter: Converter, paths: Sequence[str | os.PathLike[str]],
-    progress: bool = False, people: PeopleLists | None = None,
+    progress: bool = False, people: PeopleLists | None = None, summaries: bool = True,
 ) -> list[FileReport]:
-    """Ingest ``paths`` with ``converter``; return one report per file, in order.
+    """Ingest ``paths`` with ``converter``; return one report per file, in order. With
+    ``summaries`` false the store's summaries are left stale for a later command (or the
+    first reader) to refresh: for scripts that ingest many batches in a row.
 
     When a source with people changed, identity resolution runs over the new state
     and its result becomes visible in the same transaction as the new sources (its
@@ -182,7 +184,8 @@ def ingest_files(
                 report.timings["write"] = share * max(item.triples, 1)
                 report.status = "replaced" if item.replaces else "loaded"
                 report.graph = info.graph
-            maintain_summaries(store)
+            if summaries:
+                maintain_summaries(store)
     store.flush()
     return reports
 

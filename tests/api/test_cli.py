@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import cli
+from graph.store import Store
 from tests.support import DATA
 
 PUBMED = str(DATA / "pubmed" / "pubmed_0_to_99.xml.gz")
@@ -144,3 +145,16 @@ def test_ingest_table_folder(tmp_path: Path) -> None:
     assert code == 0 and "tables: loaded, 118 records read" in out
     figures = json.loads(run(tmp_path / "s", "stats", "--json")[1])
     assert figures["counts"]["person"] == 26
+
+
+def test_deferred_summaries_are_refreshed_by_the_next_ingest(tmp_path: Path) -> None:
+    from graph import summaries
+
+    code, out, _ = run(tmp_path / "s", "ingest", "--defer-summaries", "pubmed", PUBMED)
+    assert code == 0 and "summaries refreshed" not in out
+    store = Store.open(str(tmp_path / "s"))
+    assert not summaries.is_current(store)
+    del store
+    code, out, _ = run(tmp_path / "s", "ingest", "ror", *ROR)
+    assert code == 0 and "summaries refreshed in " in out
+    assert summaries.is_current(Store.open(str(tmp_path / "s")))

@@ -10,6 +10,7 @@ examples per seed file; the ``slow`` ones run many more.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from collections.abc import Callable
@@ -109,7 +110,8 @@ def structurally_wrong(data: st.DataObject, raw: bytes) -> bytes:
         doc = json.loads(raw)
         values = st.sampled_from([None, 0, -1, 1.5, True, "", "x", [], {}, [None], {"id": None}])
         for _ in range(data.draw(st.integers(1, 6), label="edits")):
-            _replace_leaf(data, doc, lambda _: data.draw(values, label="value"), anywhere=True)
+            # a copy: the same [] or {} put in twice could be walked into and made circular
+            _replace_leaf(data, doc, lambda _: copy.deepcopy(data.draw(values, label="value")), anywhere=True)
         return json.dumps(doc).encode("utf-8")
     out = bytearray(raw)
     for _ in range(data.draw(st.integers(1, 8), label="edits")):
