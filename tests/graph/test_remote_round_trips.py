@@ -76,4 +76,6 @@ def test_round_trips_do_not_grow_with_the_data(virtuoso: Virtuoso, monkeypatch: 
     assert larger.pop("people") > 100 * small.pop("people")
     assert small == larger, (small, larger)
     assert larger["stats"] <= 4 and larger["search index"] <= 2 and larger["match index"] <= 12
-    assert larger["person page"] <= 16 and larger["person page, warm"] <= 12, larger
+    # the page's own queries, its map, and its suggested collaborators (resolving the person
+    # and the filters against the cached matchmaking index)
+    assert larger["person page"] <= 16 and larger["person page, warm"] <= 14, larger
