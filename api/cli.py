@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +108,6 @@ def ingest(ctx: click.Context, kind: str, files: tuple[str, ...], progress: bool
 
 def _refresh_summaries(store: Store) -> None:
     """Compute the figures pages show (graph.summaries) unless they are current already."""
-    import time
-
     from graph import summaries
 
     if summaries.is_current(store):
@@ -278,8 +277,6 @@ def sources_remove(ctx: click.Context, source: str) -> None:
 def backup(ctx: click.Context, target: str) -> None:
     """Copy the on-disk store to the new folder TARGET, consistently, while servers and
     ingests keep running (restore it with 'hubgraph restore')."""
-    import time
-
     start = time.perf_counter()
     store = _open_store(ctx, read_only=True)
     store.backup(target)

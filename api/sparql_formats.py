@@ -26,6 +26,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 __all__ = [
+    "parse_accept",
     "SparqlError", "TimeLimitExceeded", "Scan", "scan", "negotiate", "RESULT_FORMATS", "GRAPH_FORMATS",
     "serialize_solutions", "serialize_boolean", "serialize_triples", "run_limited", "MAX_WORKERS",
 ]
@@ -217,7 +218,7 @@ _FORMAT_ALIASES = {
 }
 
 
-def _parse_accept(accept: str) -> list[tuple[str, float, int]]:
+def parse_accept(accept: str) -> list[tuple[str, float, int]]:
     """(media type, q, position) of each range in an Accept header."""
     out = []
     for pos, part in enumerate(accept.split(",")):
@@ -257,7 +258,7 @@ def negotiate(kind: str, accept: str | None, fmt: str | None) -> str:
     if not accept:
         return default
     best: tuple[float, int, int, str] | None = None
-    for media, q, pos in _parse_accept(accept):
+    for media, q, pos in parse_accept(accept):
         if q <= 0:
             continue
         for rank, name in enumerate(offered):

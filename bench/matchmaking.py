@@ -26,7 +26,6 @@ Run: ``python bench/matchmaking.py [--tune] [--naive] [--latency --people 100000
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import math
 import random
 import statistics
@@ -282,12 +281,23 @@ def components_of_graph(index: MatchIndex) -> dict[int, int]:
     return comp
 
 
-def person_task(index: MatchIndex, split: Split, product: dict[str, float], limit: int | None,
-                seed: int) -> tuple[dict[str, Tally], int]:
-    queries = sorted(split.person_truth)
+def _sampled(truth: dict, limit: int | None, seed: int) -> list:
+    """The queries of ``truth``, sorted; at most ``limit`` of them, drawn with ``seed``."""
+    queries = sorted(truth)
     if limit and len(queries) > limit:
         queries = sorted(random.Random(seed).sample(queries, limit))
-    eligible = len(index.present - {p for p in index.present if index.people[p].opted_out})
+    return queries
+
+
+def _eligible(index: MatchIndex) -> int:
+    """How many people may be suggested at all: those present and not opted out."""
+    return len(index.present - {p for p in index.present if index.people[p].opted_out})
+
+
+def person_task(index: MatchIndex, split: Split, product: dict[str, float], limit: int | None,
+                seed: int) -> tuple[dict[str, Tally], int]:
+    queries = _sampled(split.person_truth, limit, seed)
+    eligible = _eligible(index)
     candidates = lambda q: eligible - 1 - len(index.adj.get(q, ()))  # noqa: E731
     component = components_of_graph(index)
     buckets = {q: distance_buckets(index, q, split.person_truth[q], component) for q in queries}
@@ -305,10 +315,8 @@ def person_task(index: MatchIndex, split: Split, product: dict[str, float], limi
 
 def need_task(index: MatchIndex, split: Split, product: dict[str, float], limit: int | None,
               seed: int) -> tuple[dict[str, Tally], int]:
-    queries = sorted(split.need_truth)
-    if limit and len(queries) > limit:
-        queries = sorted(random.Random(seed).sample(queries, limit))
-    eligible = len(index.present - {p for p in index.present if index.people[p].opted_out})
+    queries = _sampled(split.need_truth, limit, seed)
+    eligible = _eligible(index)
     tallies = {"random (exact expectation)": random_tally({q: split.need_truth[q] for q in queries},
                                                           lambda q: eligible)}
     for q, comps in zip(queries, components_of(index, queries, split.needs)):
@@ -400,22 +408,12 @@ def naive_people(store: Store) -> int:
 # --------------------------------------------------------------------------- latency
 
 
-def load_synth():
-    name = "hubgraph_bench_synth"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "synth.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 def latency(people: int, papers: int, queries: int, seed: int) -> None:
     """Build time, memory and per-query latency on a synthetic graph loaded from N-Quads."""
     import psutil
 
-    synth = load_synth()
+    from bench import synth
+
     proc = psutil.Process()
     with tempfile.TemporaryDirectory(prefix="hg-match-") as tmp:
         nq = Path(tmp) / "synth.nq"

@@ -25,8 +25,9 @@ import igraph as ig
 import networkx as nx
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
+from graph.cache import per_version
 from graph.namespaces import VIVO
-from graph.projection import MAX_TEAM_SIZE, _cached, coauthorship, person_organization
+from graph.projection import MAX_TEAM_SIZE, coauthorship, person_organization
 from graph.queries import load_query
 from graph.stats import stats
 from graph.store import Store
@@ -115,7 +116,7 @@ class Centrality:
 def centrality(store: Store) -> dict[str, Centrality]:
     """Betweenness (exact up to :data:`EXACT_LIMIT` people, else estimated from
     :data:`SAMPLE_SOURCES` sources) and PageRank of every person with a co-author."""
-    return _cached("analytics-centrality", store, _build_centrality)  # type: ignore[return-value]
+    return per_version("analytics-centrality", store, _build_centrality)  # type: ignore[return-value]
 
 
 def _build_centrality(store: Store) -> dict[str, Centrality]:
@@ -151,7 +152,7 @@ def units(store: Store) -> dict[str, Unit]:
     """Every organisation by IRI. Hospitals and universities are their own side; any other
     unit (department, lab, centre) takes the side of its parent organisations, and its label
     names its first parent."""
-    return _cached("analytics-units", store, _build_units)  # type: ignore[return-value]
+    return per_version("analytics-units", store, _build_units)  # type: ignore[return-value]
 
 
 def _build_units(store: Store) -> dict[str, Unit]:
@@ -185,7 +186,7 @@ def _paper_units(store: Store) -> dict[str, tuple[int | None, set[str]]]:
 def unit_collaboration(store: Store) -> nx.Graph:
     """Units linked by shared papers. Nodes: ``label``, ``side``, ``papers``, ``years``
     (year -> papers); edges: ``weight`` (papers), ``years`` (year -> papers), ``first``, ``last``."""
-    return _cached("analytics-unit-collaboration", store, _build_unit_collaboration)
+    return per_version("analytics-unit-collaboration", store, _build_unit_collaboration)
 
 
 def _build_unit_collaboration(store: Store) -> nx.Graph:
@@ -218,7 +219,7 @@ def _build_unit_collaboration(store: Store) -> nx.Graph:
 
 def pipeline(store: Store) -> nx.DiGraph:
     """Papers -> trials -> devices. Nodes: ``label``, ``kind``, ``year``; edges point downstream."""
-    return _cached("analytics-pipeline", store, _build_pipeline)
+    return per_version("analytics-pipeline", store, _build_pipeline)
 
 
 def _build_pipeline(store: Store) -> nx.DiGraph:
@@ -252,7 +253,7 @@ class Partnership:
 def partnership(store: Store) -> Partnership:
     """Hospital-university collaboration per year, the strongest unit pairs across the two
     sides, the people who bridge them most, and the innovation pipeline's stages."""
-    return _cached("analytics-partnership", store, _build_partnership)  # type: ignore[return-value]
+    return per_version("analytics-partnership", store, _build_partnership)  # type: ignore[return-value]
 
 
 def _build_partnership(store: Store) -> Partnership:
@@ -325,7 +326,7 @@ def _stages(graph: nx.DiGraph) -> list[dict[str, Any]]:
 def headline(store: Store) -> dict[str, Any]:
     """The graph's headline figures: ``stats`` (triples, entity counts, sources) and the
     number of hospital-university joint papers."""
-    return _cached("analytics-headline", store, _build_headline)  # type: ignore[return-value]
+    return per_version("analytics-headline", store, _build_headline)  # type: ignore[return-value]
 
 
 def _build_headline(store: Store) -> dict[str, Any]:

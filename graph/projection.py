@@ -5,41 +5,25 @@
 - :func:`person_topic`: people and the MeSH topics of their papers.
 
 Node ids are IRIs; ``label`` and ``kind`` are node attributes. Each view is
-cached per store version, so it is computed once after each ingest.
+cached per store version (:mod:`graph.cache`), so it is computed once after each ingest.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from itertools import combinations
 
 import networkx as nx
 
+from graph.cache import per_version
 from graph.queries import load_query
 from graph.store import Store
 
-__all__ = ["coauthorship", "person_organization", "person_topic", "MAX_TEAM_SIZE", "clear_cache"]
+__all__ = ["coauthorship", "person_organization", "person_topic", "MAX_TEAM_SIZE"]
 
 #: Papers with more person authors than this are left out of co-authorship
 #: (consortium papers would otherwise link hundreds of people who never met).
 MAX_TEAM_SIZE = 100
-
-_cache: dict[tuple[str, str, str], nx.Graph] = {}
-
-
-def clear_cache() -> None:
-    """Forget every cached projection."""
-    _cache.clear()
-
-
-def _cached(name: str, store: Store, build: Callable[[Store], nx.Graph]) -> nx.Graph:
-    key = (store.location if store.location != ":memory:" else str(id(store)), store.version(), name)
-    graph = _cache.get(key)
-    if graph is None:
-        graph = _cache[key] = build(store)
-    return graph
-
 
 def coauthorship(store: Store, max_team_size: int = MAX_TEAM_SIZE, as_of: int | None = None) -> nx.Graph:
     """People linked by the papers they wrote together (with ``as_of``: papers dated up to
@@ -47,7 +31,7 @@ def coauthorship(store: Store, max_team_size: int = MAX_TEAM_SIZE, as_of: int | 
 
     Edges carry ``weight`` (shared papers), ``first`` and ``last`` (years).
     """
-    return _cached(f"coauthorship-{max_team_size}-{as_of}", store,
+    return per_version(f"coauthorship-{max_team_size}-{as_of}", store,
                    lambda s: _build_coauthorship(s, max_team_size, as_of))
 
 
@@ -91,11 +75,11 @@ def _bipartite(store: Store, query: str, other: str, other_kind: str,
 
 def person_organization(store: Store) -> nx.Graph:
     """People and organisations, linked with ``weight`` (papers), ``first`` and ``last`` year."""
-    return _cached("person_organization", store, lambda s: _bipartite(
+    return per_version("person_organization", store, lambda s: _bipartite(
         s, "person_organization", "org", "organization", ("weight", "first", "last")))
 
 
 def person_topic(store: Store) -> nx.Graph:
     """People and MeSH topics, linked with ``weight`` (papers) and ``major`` (as major topic)."""
-    return _cached("person_topic", store, lambda s: _bipartite(
+    return per_version("person_topic", store, lambda s: _bipartite(
         s, "person_topic", "topic", "topic", ("weight", "major")))

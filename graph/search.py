@@ -13,12 +13,12 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
-from threading import Lock
 
 from rapidfuzz import fuzz, process
 
+from graph.cache import per_version
 from graph.queries import load_query
-from graph.store import MEMORY, Store
+from graph.store import Store
 from graph.uris import fold
 
 __all__ = ["TYPES", "SearchHit", "SearchResult", "SearchIndex", "search", "index_for", "tokens"]
@@ -164,20 +164,9 @@ class SearchIndex:
         return SearchResult(len(ranked), [SearchHit(d.uri, d.type, d.label or d.uri, s) for s, _, _, d in page])
 
 
-_cache: dict[tuple[str, str], SearchIndex] = {}
-_lock = Lock()
-
-
 def index_for(store: Store) -> SearchIndex:
     """The search index of ``store``, built once per store version."""
-    key = (store.location if store.location != MEMORY else str(id(store)), store.version())
-    with _lock:
-        index = _cache.get(key)
-        if index is None:
-            for old in [k for k in _cache if k[0] == key[0]]:
-                del _cache[old]
-            index = _cache[key] = SearchIndex.build(store)
-    return index
+    return per_version("search", store, SearchIndex.build)
 
 
 def search(store: Store, q: str, type_: str | None = None, limit: int = 20, offset: int = 0) -> SearchResult:

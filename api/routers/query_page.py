@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import SettingsDep, StoreDep
 from api.errors import error_response
 from api.routers import sparql as sparql_router
-from api.sparql_formats import SparqlError
+from api.sparql_formats import SparqlError, parse_accept
 from graph.errors import BadQuery
 from graph.queries import QUERY_DIR, load_query
 from graph.store import Store
@@ -57,19 +57,7 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 def _html_q(accept: str | None) -> tuple[float, float]:
     """(q of text/html, best q of anything else) in an Accept header."""
     html_q, other_q = 0.0, 0.0
-    for part in (accept or "").split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            name, _, value = f.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
+    for media, q, _ in parse_accept(accept or ""):
         if media in ("text/html", "application/xhtml+xml"):
             html_q = max(html_q, q)
         elif media not in ("*/*", "text/*", "application/*"):

@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from graph.cache import per_version
 from graph.lookup import org_kind
 from graph.match.organisation import Affiliations, Org
 from graph.match.profiles import ancestor_profiles, authorship_weight, recency, topic_profiles
@@ -18,14 +19,12 @@ from graph.projection import coauthorship
 from graph.queries import load_query
 from graph.store import Store
 
-__all__ = ["Person", "MatchIndex", "match_index", "clear_cache", "ACTIVITY_HALF_LIFE"]
+__all__ = ["Person", "MatchIndex", "match_index", "ACTIVITY_HALF_LIFE"]
 
 #: Half-life, in years, of a paper's weight in a person's recent activity.
 ACTIVITY_HALF_LIFE = 3.0
 #: Longest topic label (in words) recognised in a free-text need.
 MAX_PHRASE = 6
-_CACHE_SIZE = 4
-_cache: dict[tuple[str, str, int | None], MatchIndex] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,21 +80,10 @@ class MatchIndex:
         return found
 
 
-def clear_cache() -> None:
-    """Forget every cached index."""
-    _cache.clear()
-
-
 def match_index(store: Store, as_of: int | None = None) -> MatchIndex:
     """The matchmaking index of ``store`` (with ``as_of``: from papers up to that year only),
     built once per store version."""
-    key = (store.location if store.location != ":memory:" else str(id(store)), store.version(), as_of)
-    index = _cache.get(key)
-    if index is None:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        index = _cache[key] = _build(store, as_of)
-    return index
+    return per_version(f"match-{as_of}", store, lambda s: _build(s, as_of))
 
 
 def _build(store: Store, as_of: int | None) -> MatchIndex:

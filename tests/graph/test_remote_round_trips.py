@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 import graph.store_remote
 from api.app import create_app
 from api.settings import load_settings
-from graph import projection
+from graph import cache
 from graph.match.index import match_index
 from graph.namespaces import sparql_prefixes
 from graph.search import SearchIndex
@@ -57,7 +57,7 @@ def counts(steps: list[tuple[str, list[Path]]]) -> dict[str, int]:
     for kind, files in steps:
         ingest_files(store, CONVERTERS[kind](store), files, people=PeopleLists())
     person = busiest_person(store)
-    projection.clear_cache()
+    cache.clear()
     client = TestClient(create_app(load_settings(environ={}, store=":memory:"), store))
     figures = {
         "stats": requests_of(store, lambda: stats(store)),

@@ -16,7 +16,7 @@ import httpx
 import networkx as nx
 import pytest
 
-from graph import projection
+from graph import cache, projection
 from graph.errors import StoreError
 from graph.stats import stats
 from graph.store import PreparedSource, Store
@@ -74,7 +74,7 @@ def test_ingest_gives_the_embedded_store_s_graph(remote: RemoteStore) -> None:
     assert [{k: s[k] for k in strip} for s in figures["sources"]] == \
         [{k: s[k] for k in strip} for s in expected["sources"]]
     for build in (projection.coauthorship, projection.person_organization):
-        projection.clear_cache()
+        cache.clear()
         here, there = build(remote), build(embedded)
         assert set(map(str, here.nodes)) == set(map(str, there.nodes))
         assert _edges(here) == _edges(there)
@@ -137,7 +137,7 @@ def test_round_trips_do_not_grow_with_the_data(remote: RemoteStore, tmp_path: Pa
     assert sizes[100] == sizes[50_000] <= 12
     ingest_steps(remote)
     assert count.during(lambda: stats(remote)) <= 4
-    projection.clear_cache()
+    cache.clear()
     assert count.during(lambda: projection.coauthorship(remote)) <= 3
 
 

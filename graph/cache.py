@@ -1,0 +1,47 @@
+"""Values computed from a store once per store version: projections, indexes, figures.
+
+Each value is kept under its store and name with the store version it was built at; a
+new version replaces it, so a long-running server holds one copy of each, however many
+ingests it sees. Two threads asking for the same value wait for one build.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from graph.store import MEMORY, Store
+
+__all__ = ["per_version", "clear"]
+
+T = TypeVar("T")
+
+_values: dict[tuple[str, str], tuple[str, Any]] = {}
+_building: dict[tuple[str, str], threading.Lock] = {}
+_lock = threading.Lock()
+
+
+def _store_key(store: Store) -> str:
+    return store.location if store.location != MEMORY else f"memory-{id(store)}"
+
+
+def per_version(name: str, store: Store, build: Callable[[Store], T]) -> T:
+    """``build(store)``, computed once per version of ``store`` and kept under ``name``."""
+    key = (_store_key(store), name)
+    version = store.version()
+    with _lock:
+        builder = _building.setdefault(key, threading.Lock())
+    with builder:
+        held = _values.get(key)
+        if held is not None and held[0] == version:
+            return held[1]  # type: ignore[no-any-return]
+        value = build(store)
+        _values[key] = (version, value)
+        return value
+
+
+def clear() -> None:
+    """Forget every value (the next request builds it again)."""
+    with _lock:
+        _values.clear()
