@@ -58,6 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
             "The curation file: manual merge/split/never decisions, opt-out and removal lists."),
     Setting("update_token", "", str,
             "Bearer token that enables SPARQL Update and Graph Store writes; empty: read-only."),
+    Setting("private_token", "", str,
+            "Bearer token that lets a caller see private fields (emails): in the JSON API and in SPARQL; "
+            "empty: nobody sees them."),
+    Setting("workers", 1, int,
+            "Server processes; with more than one, each opens the embedded store read-only "
+            "(SPARQL Update and Graph Store writes then need a remote store)."),
     Setting("query_timeout", 30.0, float, "Time limit of one SPARQL query, in seconds."),
     Setting("max_rows", 100_000, int, "Most result rows one SPARQL query may return."),
     Setting("service_allow", "", str,
@@ -80,6 +86,8 @@ class Settings:
     base_uri: str
     curation: str
     update_token: str = ""
+    private_token: str = ""
+    workers: int = 1
     query_timeout: float = 30.0
     max_rows: int = 100_000
     service_allow: str = ""
