@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,7 +11,7 @@ from fastapi import Depends, Request
 from api.settings import Settings
 from graph.store import Store
 
-__all__ = ["get_store", "get_settings", "StoreDep", "SettingsDep"]
+__all__ = ["get_store", "get_settings", "sees_private", "StoreDep", "SettingsDep", "PrivateDep"]
 
 
 def get_store(request: Request) -> Store:
@@ -25,5 +26,16 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def sees_private(request: Request) -> bool:
+    """Whether the caller sent ``Authorization: Bearer <HUBGRAPH_PRIVATE_TOKEN>`` (compared in
+    constant time); without that setting nobody does, and any other token reads the public view."""
+    token = get_settings(request).private_token
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8"))
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PrivateDep = Annotated[bool, Depends(sees_private)]

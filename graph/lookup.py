@@ -17,7 +17,7 @@ from graph.namespaces import BIBO, FOAF, HG, ORCID, SCHEMA, VIVO
 from graph.queries import load_query
 from graph.store import Store
 
-__all__ = ["Kind", "KINDS", "resolve", "person_view", "organization_view", "paper_view",
+__all__ = ["Kind", "KINDS", "resolve", "person_view", "person_emails", "organization_view", "paper_view",
            "entity_view", "org_kind", "label_of"]
 
 
@@ -137,6 +137,12 @@ def person_view(store: Store, person: str) -> dict[str, Any]:
             for p in papers
         ],
     }
+
+
+def person_emails(store: Store, person: str) -> list[str]:
+    """The email addresses the private graphs hold for one person: private fields, for
+    callers allowed to see them only."""
+    return [r["email"] for r in store.select(load_query("api_person_emails"), private=True, person=person)]
 
 
 def organization_view(store: Store, org: str) -> dict[str, Any]:

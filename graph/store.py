@@ -231,16 +231,18 @@ class Store:
             cached = self._active = (version, {s.graph for s in self.sources()})
         return cached[1]
 
-    def query(self, sparql: str, substitutions: dict[str, Any] | None = None) -> Any:
-        """Run a SPARQL query over the union default graph; return Oxigraph's result."""
+    def query(self, sparql: str, substitutions: dict[str, Any] | None = None, private: bool = False) -> Any:
+        """Run a SPARQL query over the union default graph, with the private graphs added
+        to it when ``private``; return Oxigraph's result."""
         subs = None
         if substitutions:
             subs = {ox.Variable(k): _term(v) for k, v in substitutions.items()}
+        shown = self.private_graphs() if private else []
         try:
             return self._consistent(lambda: self.ox.query(
                 sparql,
-                default_graph=self._default_graphs(),
-                named_graphs=self.named_graphs(),
+                default_graph=self._default_graphs() + shown,
+                named_graphs=self.named_graphs() + shown,
                 substitutions=subs,
             ))
         except SyntaxError as exc:
@@ -263,9 +265,9 @@ class Store:
         return (any(True for _ in self.ox.quads_for_pattern(*meta, self.union))
                 or not any(True for _ in self.ox.quads_for_pattern(*meta, self.provenance)))
 
-    def select(self, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
-        """Rows of a SELECT query as dicts of plain Python values."""
-        result = self.query(sparql, bindings or None)
+    def select(self, sparql: str, *, private: bool = False, **bindings: Any) -> list[dict[str, Any]]:
+        """Rows of a SELECT query as dicts of plain Python values (``private``: see :meth:`query`)."""
+        result = self.query(sparql, bindings or None, private)
         names = [v.value for v in result.variables]
         return [{name: _python(row[name]) for name in names} for row in result]
 
@@ -645,12 +647,18 @@ class Store:
         provenance, private): clients may never write there."""
         return graph.startswith(self._graph_prefix)
 
-    def is_visible(self, graph: str) -> bool:
+    def is_visible(self, graph: str, private: bool = False) -> bool:
         """Whether a query may read ``graph``: client graphs and the graphs of
-        :meth:`named_graphs`; never the union or a private graph."""
+        :meth:`named_graphs`; never the union; a private graph only when ``private``."""
         if not self.is_protected(graph):
             return True
-        return any(g.value == graph for g in self.named_graphs())
+        shown = self.named_graphs() + (self.private_graphs() if private else [])
+        return any(g.value == graph for g in shown)
+
+    def private_graphs(self) -> list[ox.NamedNode]:
+        """The private companions of the active sources that hold anything."""
+        existing = {g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)}
+        return [p for g in sorted(self._active_graphs()) if (p := self.private_graph(g)).value in existing]
 
     def client_graphs(self) -> list[ox.NamedNode]:
         """The named graphs clients wrote (every named graph outside hubgraph's own)."""
@@ -658,20 +666,23 @@ class Store:
                 if isinstance(g, ox.NamedNode) and not self.is_protected(g.value)]
 
     def run_query(self, sparql: str, default_graph: Sequence[str] | None = None,
-                  named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> Any:
+                  named_graphs: Sequence[str] | None = None, base_iri: str | None = None,
+                  private: bool = False) -> Any:
         """Run a SPARQL query over an explicit dataset (graph IRIs), or over the hubgraph
-        dataset of :meth:`query` when both are None. The caller checks visibility."""
+        dataset of :meth:`query` when both are None, with the private graphs added to it
+        when ``private``. The caller checks visibility."""
         try:
             if default_graph is None and named_graphs is None:
                 # only the hubgraph graphs that exist, and no named-graph list when nothing
                 # is hidden: the engine's plain dataset where the store holds client data only
                 def run() -> Any:
                     own = any(self.ox.contains_named_graph(g) for g in (self.union, self.resolution, self.provenance))
-                    visible = self.named_graphs()
+                    shown = self.private_graphs() if private else []
+                    visible = self.named_graphs() + shown
                     every = [g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
                     return self.ox.query(
                         sparql, base_iri=base_iri,
-                        default_graph=self._default_graphs() if own else None,
+                        default_graph=self._default_graphs() + shown if own else None,
                         named_graphs=None if len(visible) == len(every) else visible,
                     )
                 return self._consistent(run)

@@ -253,20 +253,23 @@ class RemoteStore(Store):
         view = self._view()
         return "empty" if view == self.ox.nothing else view
 
-    def query(self, sparql: str, substitutions: dict[str, Any] | None = None) -> Any:
+    def query(self, sparql: str, substitutions: dict[str, Any] | None = None, private: bool = False) -> Any:
         subs = {k: _term(v) for k, v in substitutions.items()} if substitutions else None
-        named = self.named_graphs() if mentions_graph(sparql) else []
-        return self.ox.query(sparql, default_graph=self._default_graphs(), named_graphs=named,
+        shown = self.private_graphs() if private else []
+        named = self.named_graphs() + shown if mentions_graph(sparql) else []
+        return self.ox.query(sparql, default_graph=self._default_graphs() + shown, named_graphs=named,
                              substitutions=subs)
 
     def _default_graphs(self) -> list[Any]:
         return [ox.NamedNode(self._view()), ox.DefaultGraph()]
 
     def run_query(self, sparql: str, default_graph: Sequence[str] | None = None,
-                  named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> Any:
+                  named_graphs: Sequence[str] | None = None, base_iri: str | None = None,
+                  private: bool = False) -> Any:
         if default_graph is None and named_graphs is None:
-            named = self.named_graphs() if mentions_graph(sparql) else []
-            return self.ox.query(sparql, default_graph=self._default_graphs(), named_graphs=named,
+            shown = self.private_graphs() if private else []
+            named = self.named_graphs() + shown if mentions_graph(sparql) else []
+            return self.ox.query(sparql, default_graph=self._default_graphs() + shown, named_graphs=named,
                                  base_iri=base_iri)
         return self.ox.query(sparql, base_iri=base_iri,
                              default_graph=[ox.NamedNode(g) for g in default_graph or []],

@@ -7,10 +7,10 @@ from itertools import islice
 from typing import Annotated, Any
 
 import networkx as nx
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import PrivateDep, StoreDep
 from graph import lookup, summaries
 from graph.projection import coauthorship
 
@@ -67,6 +67,8 @@ class Person(BaseModel):
     topics: list[TopicCount]
     paper_count: int
     papers: list[PaperRef]
+    emails: list[str] | None = Field(
+        None, description="Private: only for callers sending HUBGRAPH_PRIVATE_TOKEN as a bearer token; null otherwise.")
 
 
 class Organization(BaseModel):
@@ -219,9 +221,15 @@ def person_neighbourhood(id: IdParam, store: StoreDep,
 
 
 @router.get("/api/people/{id:path}", response_model=Person)
-def person(id: IdParam, store: StoreDep) -> Any:
-    """One person by IRI, slug, ORCID iD or local id."""
-    return lookup.person_view(store, lookup.resolve(store, "person", id))
+def person(id: IdParam, store: StoreDep, private: PrivateDep, response: Response) -> Any:
+    """One person by IRI, slug, ORCID iD or local id; with their emails for a caller
+    sending the private token."""
+    uri = lookup.resolve(store, "person", id)
+    view = lookup.person_view(store, uri)
+    if private:
+        view["emails"] = lookup.person_emails(store, uri)
+    response.headers["Vary"] = "Authorization"
+    return view
 
 
 @router.get("/api/organizations/{id:path}", response_model=Organization)

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import PrivateDep, SettingsDep, StoreDep
 from api.errors import error_response
 from api.routers import sparql as sparql_router
 from api.sparql_formats import SparqlError, parse_accept
@@ -241,10 +241,10 @@ async def render_page(request: Request, store: Store, settings: Any) -> str:
 
 
 @router.get("/sparql", include_in_schema=False)
-async def sparql_page(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """The query page for a browser; anything else is the SPARQL protocol's."""
+async def sparql_page(request: Request, store: StoreDep, settings: SettingsDep, private: PrivateDep) -> Response:
+    """The query page for a browser (never with private fields); anything else is the SPARQL protocol's."""
     if not wants_page(request):
-        return await sparql_router.sparql(request, store, settings)
+        return await sparql_router.sparql(request, store, settings, private)
     return HTMLResponse(await render_page(request, store, settings), headers={"Vary": "Accept"})
 
 

@@ -33,7 +33,7 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import PrivateDep, SettingsDep, StoreDep
 from api.errors import error_response
 from api.settings import Settings
 from api.sparql_formats import (
@@ -174,15 +174,15 @@ async def _operation(request: Request) -> tuple[str, str, dict[str, list[str]]]:
 # -- queries ------------------------------------------------------------------------------
 
 
-def _dataset(store: Store, params: dict[str, list[str]], text: str,
-             base: str) -> tuple[list[str] | None, list[str] | None, Any]:
+def _dataset(store: Store, params: dict[str, list[str]], text: str, base: str,
+             private: bool) -> tuple[list[str] | None, list[str] | None, Any]:
     found = scan(text, base)
     default = params.get("default-graph-uri", [])
     named = params.get("named-graph-uri", [])
     if not default and not named and (found.from_default or found.from_named):
         default, named = found.from_default, found.from_named
     for graph in [*default, *named]:
-        if not store.is_visible(graph):
+        if not store.is_visible(graph, private):
             raise SparqlError(403, f"the graph <{graph}> is not visible to queries")
     if default or named:
         return default, named, found
@@ -202,16 +202,17 @@ def _collect(result: Any, cap: int, cancelled: threading.Event) -> list[Any]:
 
 
 async def run_query(request: Request, store: Store, settings: Settings, text: str,
-                    params: dict[str, list[str]]) -> Response:
+                    params: dict[str, list[str]], private: bool = False) -> Response:
+    """Answer a query; ``private``: the caller may read the private graphs."""
     base = endpoint_base(request)
-    default, named, found = _dataset(store, params, text, base)
+    default, named, found = _dataset(store, params, text, base, private)
     check_remote(settings, found.services, [])
     accept = request.headers.get("accept")
     fmt = (params.get("format") or params.get("output") or [None])[0]
 
     def work(cancelled: threading.Event) -> tuple[bytes, str]:
         # the engine's result objects must be dropped on the thread that made them
-        result = store.run_query(text, default, named, base_iri=base)
+        result = store.run_query(text, default, named, base_iri=base, private=private)
         try:
             return answer(result, cancelled)
         except (OSError, ValueError) as exc:
@@ -234,7 +235,7 @@ async def run_query(request: Request, store: Store, settings: Settings, text: st
         return serialize_triples(triples, name, PREFIXES), media_type(name)
 
     body, media = await run_limited(work, settings.query_timeout, "query")
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
+    return Response(body, media_type=media, headers={"Vary": "Accept, Authorization"})
 
 
 # -- updates -----------------------------------------------------------------------------
@@ -381,7 +382,7 @@ def _describe_service(request: Request, store: Store, settings: Settings) -> Res
 @router.get("/sparql", operation_id="sparql_get")
 @router.post("/sparql", operation_id="sparql_post")
 @router.api_route("/query", methods=["GET", "POST"], include_in_schema=False)
-async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql(request: Request, store: StoreDep, settings: SettingsDep, private: PrivateDep) -> Response:
     """SPARQL 1.1 Protocol: ``query`` by GET or POST (form or application/sparql-query),
     with ``default-graph-uri``/``named-graph-uri``; results by Accept or ``format``
     (json, xml, csv, tsv; turtle, ntriples, rdfxml, jsonld). POSTed updates are
@@ -392,7 +393,7 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
         kind, text, params = await _operation(request)
         if kind == "update":
             return await run_update(request, store, settings, text, params)
-        return await run_query(request, store, settings, text, params)
+        return await run_query(request, store, settings, text, params, private)
     except SparqlError as exc:
         return _error(exc)
     except BadQuery as exc:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from graph import lookup
 from graph.store import Store
 from ingest.kinds import CONVERTERS
 from ingest.pipeline import ingest_files
@@ -66,6 +67,12 @@ def test_emails_stay_in_the_private_graph(store: Store) -> None:
     assert store.select("SELECT * WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?o), \"@example.org\")) }") == []
     private = list(store.ox.quads_for_pattern(None, None, None, None))
     assert sum(1 for q in private if q.predicate.value.endswith("mbox")) == 25
+    # asked for explicitly (callers with the private token): every address, and one person's
+    assert len(store.select(f"SELECT * WHERE {{ ?s {mbox} ?o }}", private=True)) == 25
+    assert len(store.private_graphs()) == 1 and store.is_visible(store.private_graphs()[0].value, private=True)
+    assert not store.is_visible(store.private_graphs()[0].value)
+    [person] = person_by_local_id(store, "0041172")
+    assert lookup.person_emails(store, person["person"]) == ["e.whitcombe@example.org"]
 
 
 def test_a_pubmed_author_with_the_same_orcid_joins_the_table_person(store: Store, tmp_path: Path) -> None:

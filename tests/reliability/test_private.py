@@ -1,8 +1,10 @@
 """Private fields appear in no public output. A store built from the institutional tables
-(whose ``email`` column is private) is asked for the emails every way a client can: SPARQL
-SELECT/CONSTRUCT/DESCRIBE/ASK with and without ``GRAPH``, ``FROM``, the dataset parameters,
-the Graph Store, the dump, linked data in every format, every JSON route, the pages, the
-maps, and ``hubgraph export``/``match``/``map``; no answer holds an address."""
+(whose ``email`` column is private) is served with a private token configured and asked for
+the emails every way a client can without it: SPARQL SELECT/CONSTRUCT/DESCRIBE/ASK with and
+without ``GRAPH``, ``FROM``, the dataset parameters, the Graph Store, the dump, linked data
+in every format, every JSON route, the pages, the maps, and ``hubgraph export``/``match``/
+``map``; no answer holds an address. With the private token, the person's JSON and SPARQL
+show them, and nothing else does."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from graph.store import Store
-from tests.api.test_sparql_clients import CLI, ROOT, Server
+from tests.api.test_sparql_clients import CLI, ROOT, TOKEN, Server
 
 TABLES = ROOT / "data" / "sample" / "tables"
 ROR = sorted((ROOT / "data" / "sample" / "ror").glob("*.json"))
@@ -30,6 +32,8 @@ PEOPLE = list(csv.DictReader((TABLES / "people.csv").read_text().splitlines()))
 EMAILS = [row["email"] for row in PEOPLE if row["email"]]
 EMAIL = next(row["email"] for row in PEOPLE if row["id"] == PERSON)
 FORMATS = ["turtle", "nquads", "jsonld", "graphml"]
+PRIVATE_TOKEN = "private-fields-token"
+MBOX = "SELECT ?o WHERE { ?s <http://xmlns.com/foaf/0.1/mbox> ?o }"
 
 
 def cli(store: Path, *args: str) -> str:
@@ -61,13 +65,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
 
 @pytest.fixture(scope="module")
 def server(built: tuple[Path, Path]) -> Iterator[Server]:
-    running = Server(built[0])
+    running = Server(built[0], env={"HUBGRAPH_PRIVATE_TOKEN": PRIVATE_TOKEN})
     yield running
     running.stop()
 
 
-def get(server: Server, path: str, accept: str | None = None) -> tuple[int, str]:
-    request = urllib.request.Request(server.url + path, headers={"Accept": accept} if accept else {})
+def get(server: Server, path: str, accept: str | None = None, token: str | None = None,
+        **extra: str) -> tuple[int, str]:
+    headers = {"Accept": accept, **extra} if accept else extra
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(server.url + path, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             body = response.read()
@@ -79,8 +87,9 @@ def get(server: Server, path: str, accept: str | None = None) -> tuple[int, str]
     return status, body.decode("utf-8", "replace")
 
 
-def sparql(server: Server, query: str, accept: str = "application/sparql-results+json", **params: str) -> str:
-    status, text = get(server, "/sparql?" + urllib.parse.urlencode({"query": query, **params}), accept)
+def sparql(server: Server, query: str, accept: str = "application/sparql-results+json", token: str | None = None,
+           **params: str) -> str:
+    status, text = get(server, "/sparql?" + urllib.parse.urlencode({"query": query, **params}), accept, token)
     assert status in (200, 400, 403, 404), (query, status, text)
     return text
 
@@ -112,7 +121,7 @@ def test_no_sparql_query_finds_an_email(server: Server) -> None:
     queries = [
         "SELECT * WHERE { ?s ?p ?o }",
         "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
-        "SELECT ?o WHERE { ?s <http://xmlns.com/foaf/0.1/mbox> ?o }",
+        MBOX,
         "SELECT ?g ?o WHERE { GRAPH ?g { ?s <http://xmlns.com/foaf/0.1/mbox> ?o } }",
         f'SELECT * WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{EMAIL.split("@")[0]}")) }} }}',
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
@@ -155,7 +164,8 @@ def test_no_graph_store_read_nor_dump_holds_an_email(server: Server) -> None:
     assert_private(text, "/dump.nq.gz")
 
 
-def test_no_page_nor_json_route_shows_an_email(server: Server) -> None:
+def public_paths(server: Server) -> list[str]:
+    """Every page, map, search and JSON route about the person and their organisations."""
     person = json.loads(get(server, f"/api/people/{PERSON}")[1])
     assert person["name"] == "Eleanor Whitcombe"
     iri = person["uri"]
@@ -176,7 +186,11 @@ def test_no_page_nor_json_route_shows_an_email(server: Server) -> None:
                   "/maps/expand?" + urllib.parse.urlencode({"node": org})]
     for fmt in ("ttl", "nt", "jsonld", "html"):
         paths.append(f"/id/{local}?format={fmt}")
-    for path in paths:
+    return paths
+
+
+def test_no_page_nor_json_route_shows_an_email(server: Server) -> None:
+    for path in public_paths(server):
         status, text = get(server, path)
         assert status == 200, (path, status, text[:300])
         assert_private(text, urllib.parse.unquote(path))
@@ -202,3 +216,32 @@ def test_no_cli_match_nor_map_shows_an_email(built: tuple[Path, Path], server: S
     assert_private(cli(store, "match", "--need", EMAIL), "hubgraph match --need EMAIL")
     cli(store, "map", "ego", PERSON, "-o", str(folder / "ego.html"))
     assert_private((folder / "ego.html").read_text(), "hubgraph map ego")
+
+
+def test_the_private_token_shows_emails_in_the_person_json_and_sparql_only(server: Server) -> None:
+    person = json.loads(get(server, f"/api/people/{PERSON}", token=PRIVATE_TOKEN)[1])
+    assert person["emails"] == [EMAIL]
+    rows = json.loads(sparql(server, MBOX, token=PRIVATE_TOKEN))["results"]["bindings"]
+    assert sorted(r["o"]["value"] for r in rows) == sorted(f"mailto:{e}" for e in EMAILS)
+    for graph in private_graphs(server):
+        named = json.loads(sparql(server, f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", token=PRIVATE_TOKEN))
+        assert len(named["results"]["bindings"]) == len(EMAILS)
+    # the pages, maps, linked data, Graph Store and dump stay public whoever asks
+    for path in [*public_paths(server), "/dump.nq.gz", *("/store?" + urllib.parse.urlencode({"graph": g})
+                                                           for g in private_graphs(server))]:
+        if path.startswith("/api/people/") and path.count("/") == 3:
+            continue
+        status, text = get(server, path, token=PRIVATE_TOKEN)
+        assert status in (200, 404), (path, status)
+        assert_private(text, f"{urllib.parse.unquote(path)} with the private token")
+    # the query page of a browser sending the token shows no address either
+    status, text = get(server, "/sparql?" + urllib.parse.urlencode({"query": MBOX}), "text/html", PRIVATE_TOKEN,
+                       **{"Sec-Fetch-Dest": "document"})
+    assert status == 200 and "<table" in text
+    assert_private(text, "the query page with the private token")
+
+
+@pytest.mark.parametrize("token", [TOKEN, "not-the-private-token", PRIVATE_TOKEN.upper()])
+def test_any_other_token_reads_the_public_view(server: Server, token: str) -> None:
+    assert json.loads(get(server, f"/api/people/{PERSON}", token=token)[1])["emails"] is None
+    assert json.loads(sparql(server, MBOX, token=token))["results"]["bindings"] == []
