@@ -63,21 +63,22 @@ def cap(network: NetworkMap, limit: int = DEFAULT_CAP) -> NetworkMap:
 
 def _keep_nodes(graph: nx.Graph, focus: list[str], limit: int) -> tuple[nx.Graph, list[str]]:
     """The graph cut to ``limit`` nodes with summary nodes, and the summary nodes' ids."""
+    nodes, adjacency = dict(graph.nodes(data=True)), dict(graph.adjacency())  # plain dicts: views are slow
     by_group: dict[str, list[Any]] = defaultdict(list)
-    for n in sorted((n for n in graph if n not in focus),
-                    key=lambda n: (-float(graph.nodes[n].get("value") or 0), str(graph.nodes[n].get("label")))):
-        by_group[graph.nodes[n]["group"]].append(n)
+    for n in sorted((n for n in nodes if n not in focus),
+                    key=lambda n: (-float(nodes[n].get("value") or 0), str(nodes[n].get("label")))):
+        by_group[nodes[n]["group"]].append(n)
     room = max(limit - len(focus) - len(by_group), len(by_group))
     share = max(room // (2 * len(by_group)), 1)
     kept = set(focus)
     for members in by_group.values():
         kept.update(members[:share])
     rest = sorted((n for members in by_group.values() for n in members[share:]),
-                  key=lambda n: -float(graph.nodes[n].get("value") or 0))
+                  key=lambda n: -float(nodes[n].get("value") or 0))
     kept.update(rest[:max(room - (len(kept) - len(focus)), 0)])
     capped = nx.Graph()
-    capped.add_nodes_from((n, graph.nodes[n]) for n in kept)
-    capped.add_edges_from((a, b, e) for a in kept for b, e in graph[a].items() if b in kept)
+    capped.add_nodes_from((n, nodes[n]) for n in kept)
+    capped.add_edges_from((a, b, e) for a in kept for b, e in adjacency[a].items() if b in kept)
     summaries = []
     for group, members in by_group.items():
         left = [n for n in members if n not in kept]
@@ -89,12 +90,12 @@ def _keep_nodes(graph: nx.Graph, focus: list[str], limit: int) -> tuple[nx.Graph
                         group="summary", value=len(left),
                         facts=[f"{len(left)} {GROUPS[group].label.lower()} grouped here",
                                "open the entity's page for the full lists"])
+        strength: dict[Any, float] = defaultdict(int)
         for n in left:
-            for other in graph[n]:
+            for other, e in adjacency[n].items():
                 if other in kept:
-                    if not capped.has_edge(other, summary):
-                        capped.add_edge(other, summary, value=0)
-                    capped[other][summary]["value"] += graph[n][other].get("value", 1)
+                    strength[other] += e.get("value", 1)
+        capped.add_edges_from((other, summary, {"value": value}) for other, value in strength.items())
     return capped, summaries
 
 
