@@ -11,11 +11,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.errors import install_error_handlers
 from api.limits import Limits
 from api.routers import ROUTERS
-from api.settings import Settings
+from api.settings import Settings, load_settings, remote_options
 from api.warmup import start_warming
 from graph.store import VERSION, Store
 
-__all__ = ["create_app", "SECURITY_HEADERS"]
+__all__ = ["create_app", "app_from_environment", "SECURITY_HEADERS"]
 
 #: Headers on every response: the UI loads nothing from elsewhere.
 SECURITY_HEADERS = {
@@ -60,3 +60,13 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         return response
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app one server process serves, built from the ``HUBGRAPH_*`` environment (the
+    factory ``hubgraph serve --workers N`` hands uvicorn): with several workers, each opens
+    the embedded store read-only."""
+    settings = load_settings()
+    store = Store.open(settings.store, settings.base_uri, read_only=settings.workers > 1,
+                       remote=remote_options(settings))
+    return create_app(settings, store)

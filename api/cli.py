@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import fcntl
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,7 +18,8 @@ from api.settings import SETTINGS, Settings, load_settings, remote_options
 from graph.errors import HubgraphError
 from graph.export import EXPORT_FORMATS, export
 from graph.stats import stats as store_stats
-from graph.store import Store
+from graph.store import MEMORY, Store
+from graph.store_remote import SCHEMES as REMOTE_SCHEMES
 
 __all__ = ["main", "cli"]
 
@@ -297,16 +301,33 @@ def restore(ctx: click.Context, backup_folder: str) -> None:
 
 
 @cli.command(epilog="\b\nExamples:\n  hubgraph serve\n  hubgraph serve --host 127.0.0.1 --port 8080\n"
-             "  hubgraph serve --get /api/stats")
+             "  hubgraph serve --workers 4\n  hubgraph serve --get /api/stats")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(1), help="Server processes (overrides HUBGRAPH_WORKERS); with more "
+              "than one, each opens the embedded store read-only and sees it as it was when it started.")
 @click.option("--get", "path", help="Answer one GET request in-process, print it and exit (0 if it succeeded).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, path: str | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int | None, path: str | None) -> None:
     """Serve the graph: SPARQL endpoint, linked data, search and JSON API (uvicorn)."""
+    import uvicorn
+
     from api.app import create_app
 
-    app = create_app(ctx.obj, _open_store(ctx))
+    settings: Settings = ctx.obj
+    workers = workers or settings.workers
+    if workers > 1 and path is None:
+        _check_workers(settings, workers)
+        lock = None if settings.store.startswith(REMOTE_SCHEMES) else _prepare_for_readers(ctx)
+        os.environ.update(HUBGRAPH_STORE=settings.store, HUBGRAPH_WORKERS=str(workers))
+        try:
+            uvicorn.run("api.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                        log_config=_log_config())
+        finally:
+            if lock is not None:
+                os.close(lock)
+        return
+    app = create_app(settings, _open_store(ctx))
     if path is not None:
         import warnings
 
@@ -316,9 +337,48 @@ def serve(ctx: click.Context, host: str, port: int, path: str | None) -> None:
         response = TestClient(app).get(path)
         click.echo(response.text)
         ctx.exit(0 if response.status_code < 400 else 1)
-    import uvicorn
+    uvicorn.run(app, host=host, port=port, log_config=_log_config())
 
-    uvicorn.run(app, host=host, port=port, log_level="info")
+
+def _check_workers(settings: Settings, workers: int) -> None:
+    """Refuse a number of server processes the store cannot serve."""
+    if settings.store.startswith(REMOTE_SCHEMES):
+        return
+    if settings.store == MEMORY:
+        raise click.UsageError(f"--workers {workers} needs an on-disk or remote store: with ':memory:' each "
+                               "worker process would serve its own empty store")
+    if settings.update_token:
+        raise click.UsageError(f"--workers {workers} opens the embedded store read-only, but HUBGRAPH_UPDATE_TOKEN "
+                               "enables writes: serve writes with one worker or from a remote store (sparql+http://...)")
+
+
+def _prepare_for_readers(ctx: click.Context) -> int:
+    """Bring the stored summaries up to date (read-only workers cannot), then hold the embedded
+    store's write lock (RocksDB's LOCK file) while they serve: pyoxigraph leaves reading a
+    store another process writes undefined, so an ingest is refused until the server stops.
+    Returns the lock's file descriptor."""
+    from graph import summaries
+
+    if not summaries.is_current(_open_store(ctx, read_only=True)):
+        _refresh_summaries(_open_store(ctx))
+    location = ctx.obj.store
+    lock = os.open(Path(location) / "LOCK", os.O_RDWR)
+    try:
+        fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(lock)
+        raise click.ClickException(f"the store at '{location}' is in use by another process (stop the "
+                                   f"ingest or server that writes it first): {exc}") from exc
+    return lock
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus hubgraph's own messages (such as the warm-up's) at INFO."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["hubgraph"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 @cli.command("match", epilog="\b\nExamples:\n  hubgraph match --person 0000-0002-7729-1702 --k 10 --json\n"

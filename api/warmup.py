@@ -16,9 +16,12 @@ from graph.match.index import match_index
 from graph.search import index_for
 from graph.store import Store
 
-__all__ = ["WARMERS", "warm", "start_warming"]
+__all__ = ["WARMERS", "DONE", "warm", "start_warming"]
 
 log = logging.getLogger("hubgraph.warmup")
+
+#: The start of the line logged when every cache is built (``hubgraph serve`` prints it).
+DONE = "warm-up done"
 
 #: What is warmed, in the order visitors are likely to need it.
 WARMERS: tuple[tuple[str, Callable[[Store], object]], ...] = (
@@ -34,6 +37,7 @@ def warm(store: Store) -> dict[str, float]:
     """Build every cache in :data:`WARMERS`; return the seconds each took. A failure is
     logged and the rest still run: the page that needs it will report it."""
     seconds = {}
+    began = time.perf_counter()
     for name, build in WARMERS:
         start = time.perf_counter()
         try:
@@ -43,6 +47,7 @@ def warm(store: Store) -> dict[str, float]:
             continue
         seconds[name] = time.perf_counter() - start
         log.info("warmed the %s in %.1f s", name, seconds[name])
+    log.info("%s in %.1f s", DONE, time.perf_counter() - began)
     return seconds
 
 

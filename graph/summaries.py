@@ -127,7 +127,7 @@ def _ensure(store: Store) -> None:
             return
         try:
             _write(store)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # pyoxigraph raises RuntimeError on a read-only store
             raise StoreError(
                 f"the summaries of the store at '{store.location}' are out of date and cannot be "
                 f"rewritten here ({exc}); run 'hubgraph resolve' once with write access") from exc
