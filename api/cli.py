@@ -279,8 +279,8 @@ def sources_remove(ctx: click.Context, source: str) -> None:
 @click.argument("target", type=click.Path())
 @click.pass_context
 def backup(ctx: click.Context, target: str) -> None:
-    """Copy the on-disk store to the new folder TARGET, consistently, while servers and
-    ingests keep running (restore it with 'hubgraph restore')."""
+    """Copy the on-disk store to the new folder TARGET, consistently, while a server runs
+    (not during an ingest; restore it with 'hubgraph restore')."""
     start = time.perf_counter()
     store = _open_store(ctx, read_only=True)
     store.backup(target)

@@ -608,8 +608,8 @@ class Store:
 
     def backup(self, target: str) -> None:
         """Write a consistent copy of the on-disk store to the new folder ``target`` (works
-        on a store opened read-only, while another process writes to it); the copy opens
-        as a store of its own."""
+        on a store opened read-only; not while another process writes to it); the copy
+        opens as a store of its own."""
         if self.location == MEMORY:
             raise StoreError("an in-memory store has no backup: use 'hubgraph export' to save its data")
         if Path(target).exists():

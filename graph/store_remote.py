@@ -23,6 +23,7 @@ its size. One writer at a time.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -296,7 +297,7 @@ class RemoteStore(Store):
             for graph, data in uploads:
                 self.client.upload(graph, data)
         except BaseException as exc:
-            self._drop(written)
+            self._discard(written)
             if isinstance(exc, StoreError):
                 names = ", ".join(info.name for info in infos)
                 raise StoreError(f"loading {names} into the store failed: {exc}") from exc
@@ -352,7 +353,7 @@ class RemoteStore(Store):
                 self.client.update(" ;\n".join(self._derived_ops(change, view, view, staging)))
                 switch = self._derived_ops(change, change.graph.value, self.provenance.value, staging) + switch
         except BaseException:
-            self._drop([*written, view, *staging])
+            self._discard([*written, view, *staging])
             raise
         switch += self.ox.register([self.provenance.value, self.resolution.value])
         switch.append(f"INSERT DATA {{ GRAPH <{self._pointer}> {{ {self._meta} {_VIEW} <{view}> }} }}")
@@ -393,6 +394,12 @@ class RemoteStore(Store):
         graphs = list(graphs)
         if graphs:
             self.client.update(" ;\n".join([f"DROP SILENT GRAPH <{g}>" for g in graphs] + self.ox.forget(graphs)))
+
+    def _discard(self, graphs: Iterable[str]) -> None:
+        """Drop what a failed write left; if the store fails that too, the first error is the
+        one to report, and the next writer drops the graphs (:meth:`_drop_stale_graphs`)."""
+        with contextlib.suppress(StoreError):
+            self._drop(graphs)
 
     def _drop_stale_graphs(self) -> None:
         """Drop what failed writers left behind, and views retired more than

@@ -141,6 +141,31 @@ def test_round_trips_do_not_grow_with_the_data(remote: RemoteStore, tmp_path: Pa
     assert count.during(lambda: projection.coauthorship(remote)) <= 3
 
 
+def test_a_failed_upload_is_the_error_reported_when_cleaning_up_fails_too(
+        remote: RemoteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _version(tmp_path, "x", 3)
+    source = PreparedSource("test", "/data/x.nt", "f" * 64, data, 3, 0, 3)
+    update = remote.client.update
+
+    def update_but_drop(sparql: str, default_graph: str | None = None) -> None:
+        if "DROP" in sparql:
+            raise StoreError("the drop timed out")
+        update(sparql, default_graph)
+
+    def upload(graph: str, source: Any) -> None:
+        raise StoreError("the upload timed out")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(remote.client, "upload", upload)
+        patch.setattr(remote.client, "update", update_but_drop)
+        with pytest.raises(StoreError, match="x.nt into the store failed: the upload timed out"):
+            remote.load_sources([source])
+    left = remote._source_infos([source])[0].graph
+    assert left in remote.ox.registered()
+    remote.load_sources([source])  # the next writer drops what the failed one left, then loads
+    assert [s.name for s in remote.sources()] == ["x.nt"]
+
+
 def test_wrong_credentials_give_a_clear_error(remote: RemoteStore, virtuoso: Virtuoso, tmp_path: Path) -> None:
     store = RemoteStore.connect(virtuoso.location, options=virtuoso.options(password="not-the-password"))
     data = _version(tmp_path, "x", 3)
