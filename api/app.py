@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
 from api.limits import Limits
+from api.response_cache import ResponseCache
 from api.routers import ROUTERS
 from api.settings import Settings, load_settings, remote_options
 from api.warmup import start_warming
@@ -48,6 +49,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(Limits, settings=settings)
+    app.add_middleware(ResponseCache, store=store, max_bytes=settings.response_cache_mb << 20)
     if settings.cors_origins.split():
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(),
                            allow_methods=["GET", "POST"], allow_headers=["*"])

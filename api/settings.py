@@ -74,6 +74,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body", 10_000_000, int, "Largest request body, in bytes (larger: 413)."),
     Setting("max_concurrent", 8, int,
             "Most SPARQL, Graph Store and dump requests served at once (more: 503 with Retry-After)."),
+    Setting("response_cache_mb", 64, int,
+            "MiB of answers to repeated GET requests kept until the next ingest (0: none)."),
     Setting("max_download", 1_000_000_000, int, "Largest response (dump, graph, query result), in bytes (larger: 413)."),
 )
 
@@ -101,6 +103,7 @@ class Settings:
     max_body: int = 10_000_000
     max_concurrent: int = 8
     max_download: int = 1_000_000_000
+    response_cache_mb: int = 64
     warm: bool = True
 
 

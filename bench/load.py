@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,11 +73,20 @@ class Tally:
 
     seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    reasons: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, kind: str, seconds: float, ok: bool) -> None:
+    def add(self, kind: str, seconds: float, outcome: httpx.Response | Exception) -> None:
+        """One request: its time, and its answer or the exception it ended with."""
+        ok = isinstance(outcome, httpx.Response) and outcome.is_success
         with self.lock:
             self.seconds[kind].append(seconds)
+            if isinstance(outcome, httpx.Response) and outcome.headers.get("x-hubgraph-cache") == "hit":
+                self.hits[kind] += 1
+            if not ok:
+                self.reasons[str(outcome.status_code) if isinstance(outcome, httpx.Response)
+                             else type(outcome).__name__] += 1
             self.errors[kind] += not ok
 
 
@@ -128,7 +137,8 @@ def pick_targets(store: Path, rng: random.Random, n: int = 50) -> Targets:
 def requests_for(targets: Targets) -> dict[str, Callable[[random.Random], tuple[str, dict[str, str]]]]:
     """Per request kind: a random request (path and query parameters)."""
     def slug(iri: str) -> str:
-        return iri.rsplit("/", 1)[1]
+        """The IRI's path after /id/<kind>/ (a department's slug has its institution in it)."""
+        return iri.split("/id/", 1)[1].split("/", 1)[1]
 
     def sparql(rng: random.Random) -> tuple[str, dict[str, str]]:
         query = rng.choice([COAUTHORS.replace("IRI", rng.choice(targets.people)),
@@ -167,11 +177,12 @@ def run_clients(url: str, targets: Targets, clients: int, duration: float, cap: 
                 kind = rng.choices(kinds, weights)[0]
                 path, params = makers[kind](rng)
                 start = time.perf_counter()
+                outcome: httpx.Response | Exception
                 try:
-                    ok = http.get(path, params=params).is_success
-                except httpx.HTTPError:
-                    ok = False
-                tally.add(kind, time.perf_counter() - start, ok)
+                    outcome = http.get(path, params=params)
+                except httpx.HTTPError as exc:
+                    outcome = exc
+                tally.add(kind, time.perf_counter() - start, outcome)
 
     began = time.perf_counter()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -186,18 +197,19 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
-def rows(tally: Tally, seconds: float) -> list[tuple[str, int, float, float, float, float, int]]:
-    """Per kind and overall: requests, requests/s, p50/p95/p99 in ms, errors."""
+def rows(tally: Tally, seconds: float) -> list[tuple[str, int, float, float, float, float, float, int]]:
+    """Per kind and overall: requests, requests/s, p50/p95/p99 in ms, share of cache hits, errors."""
     groups = {kind: tally.seconds[kind] for kind in MIX if tally.seconds[kind]}
     groups["all"] = [s for kind in groups for s in groups[kind]]
     errors = {**tally.errors, "all": sum(tally.errors.values())}
+    hits = {**tally.hits, "all": sum(tally.hits.values())}
     return [(kind, len(values), len(values) / seconds, *(1000 * percentile(values, q) for q in (50, 95, 99)),
-             errors.get(kind, 0)) for kind, values in groups.items() if values]
+             hits.get(kind, 0) / len(values), errors.get(kind, 0)) for kind, values in groups.items() if values]
 
 
 def measure(name: str, store: Path, workers: int, args: argparse.Namespace, log: Path) -> None:
     """Start the server on ``store``, time its start, load it, print its figures."""
-    targets = pick_targets(store, random.Random(args.seed))
+    targets = pick_targets(store, random.Random(args.seed), args.targets)
     with ServerProcess(store, log, workers=workers) as server:
         healthy = server.wait_healthy(timeout=300)
         warm = server.wait_warm(timeout=1800)
@@ -207,10 +219,13 @@ def measure(name: str, store: Path, workers: int, args: argparse.Namespace, log:
     print(f"\n{name}, {workers} worker{'s' * (workers > 1)}, {args.clients} clients, {seconds:.1f} s: "
           f"first /health 200 after {healthy:.1f} s, caches warm after {warm:.1f} s; "
           f"server RSS {rss_start / 2**20:.0f} MiB at the start, {rss_end / 2**20:.0f} MiB at the end")
-    print(f"| {'request':<13} | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for kind, count, rate, p50, p95, p99, errors in rows(tally, seconds):
-        print(f"| {kind:<13} | {count:>8} | {rate:>5.1f} | {p50:>6.0f} | {p95:>6.0f} | {p99:>6.0f} | {errors:>6} |")
+    print(f"| {'request':<13} | requests | req/s | p50 ms | p95 ms | p99 ms | cached | errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for kind, count, rate, p50, p95, p99, cached, errors in rows(tally, seconds):
+        print(f"| {kind:<13} | {count:>8} | {rate:>5.1f} | {p50:>6.0f} | {p95:>6.0f} | {p99:>6.0f} | "
+              f"{cached:>6.0%} | {errors:>6} |")
+    if tally.reasons:
+        print("errors by answer: " + ", ".join(f"{reason}: {n}" for reason, n in tally.reasons.most_common()))
     sys.stdout.flush()
 
 
@@ -223,16 +238,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--triples", type=int, default=1_000_000, help="size of the synthetic graph")
     parser.add_argument("--skip-synthetic", action="store_true", help="only the sample graph")
     parser.add_argument("--tables-only", action="store_true", help="only the sample's ROR and tables steps")
+    parser.add_argument("--targets", type=int, default=200,
+                        help="people and organisations the clients ask about (default 200 of each)")
+    parser.add_argument("--store", type=Path, help="load-test this existing on-disk store instead of building any")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="hg-load-") as tmp:
         scratch = Path(tmp)
-        sets = [("sample", lambda store: build_sample(store, args.tables_only))]
+        sets: list[tuple[str, Callable[[Path], None]]] = [("sample", lambda store: build_sample(store, args.tables_only))]
         if not args.skip_synthetic:
             sets.append((f"synthetic ~{args.triples:,} triples",
                          lambda store: build_synthetic(store, args.triples, scratch / "synth")))
+        if args.store is not None:
+            sets = [(str(args.store), lambda store: None)]
         for n, (name, build) in enumerate(sets):
-            store = scratch / f"store-{n}"
+            store = args.store or scratch / f"store-{n}"
             start = time.perf_counter()
             build(store)
             triples = Store.open(str(store), read_only=True).triple_count()

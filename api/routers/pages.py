@@ -70,8 +70,9 @@ def _reason_lines(reasons: dict[str, Any]) -> list[str]:
     names_by_link: dict[str, list[str]] = {}
     for org in reasons.get("organisations", ()):
         names = names_by_link.setdefault(org["link"], [])
-        if org["name"] not in names:
-            names.append(org["name"])
+        name = org["name"] or org["uri"].rsplit("/", 1)[-1]  # an organisation without a label
+        if name not in names:
+            names.append(name)
     for link, names in names_by_link.items():
         more = f" and {len(names) - SHOWN_ORGS} more" if len(names) > SHOWN_ORGS else ""
         lines.append(f"{link.capitalize()}: {', '.join(names[:SHOWN_ORGS])}{more}")
