@@ -157,6 +157,7 @@ def organization_view(store: Store, org: str) -> dict[str, Any]:
         return [{"uri": r["other"], "name": r["name"]} for r in links if r["rel"] == rel]
 
     parents = linked("parent")
+    people = store.select(load_query("api_organization_people"), org=org)
     return {
         "uri": org,
         "name": row["prefName"] or row["name"],
@@ -165,7 +166,7 @@ def organization_view(store: Store, org: str) -> dict[str, Any]:
         "parent": parents[0] if parents else None,
         "parents": parents,
         "departments": linked("department"),
-        "people_count": int(row["people"] or 0),
+        "people_count": int(people[0]["people"]) if people else 0,
     }
 
 
