@@ -42,6 +42,7 @@ import pyoxigraph as ox
 from graph import ntriples as nt
 from graph.errors import BadQuery, StoreError
 from graph.namespaces import DCTERMS, HG, PREFIXES, PROV, RDF, RDFS, XSD
+from graph.sparql_client import inline_bindings
 from graph.uris import DEFAULT_BASE, Minter, slug
 
 if TYPE_CHECKING:
@@ -236,7 +237,12 @@ class Store:
         to it when ``private``; return Oxigraph's result."""
         subs = None
         if substitutions:
-            subs = {ox.Variable(k): _term(v) for k, v in substitutions.items()}
+            terms = {k: _term(v) for k, v in substitutions.items()}
+            inlined = inline_bindings(sparql, terms)
+            if inlined is None:
+                subs = {ox.Variable(k): term for k, term in terms.items()}
+            else:
+                sparql = inlined
         shown = self.private_graphs() if private else []
         try:
             return self._consistent(lambda: self.ox.query(
