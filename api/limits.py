@@ -13,19 +13,13 @@ Every refusal uses the one JSON error shape of :mod:`api.errors`.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
+from api.asgi import ASGIApp, Message, Receive, Scope, Send
 from api.errors import error_body
 from api.settings import Settings
 
 __all__ = ["Limits", "HEAVY_PREFIXES"]
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: Paths whose requests count against ``max_concurrent``.
 HEAVY_PREFIXES = ("/sparql", "/query", "/update", "/store", "/dump.nq.gz")

@@ -19,19 +19,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from api.asgi import ASGIApp, Message, Receive, Scope, Send
 from graph.store import Store
 
 __all__ = ["ResponseCache", "HEADER"]
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HEADER = b"x-hubgraph-cache"
 #: Request headers that choose an answer's form (everything else about it is in the URL).
