@@ -313,11 +313,12 @@ def http_phase(store_dir: Path, queries: dict[str, str], repeats: int,
     base = f"http://127.0.0.1:{port}"
     log = tempfile.TemporaryFile()
     # no background warm-up: at this size it builds caches for minutes after the start and
-    # would be measured as HTTP overhead (the search index is built by the first search below)
+    # would be measured as HTTP overhead (the search index is built by the first search below);
+    # no response cache: the repeated runs would measure it instead of the query
     server = subprocess.Popen(
         [sys.executable, "-c", "from api.cli import main; main()", "--store", str(store_dir),
          "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HUBGRAPH_WARM": "false"})
+        cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HUBGRAPH_WARM": "false", "HUBGRAPH_RESPONSE_CACHE_MB": "0"})
     try:
         deadline = time.monotonic() + 120
         while True:
