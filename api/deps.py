@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from api.settings import Settings
 from graph.store import Store
 
-__all__ = ["get_store", "get_settings", "sees_private", "StoreDep", "SettingsDep", "PrivateDep"]
+__all__ = ["get_store", "get_settings", "sees_private", "bearer_token", "same_token", "StoreDep", "SettingsDep", "PrivateDep"]
 
 
 def get_store(request: Request) -> Store:
@@ -26,14 +26,22 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def sees_private(request: Request) -> bool:
-    """Whether the caller sent ``Authorization: Bearer <HUBGRAPH_PRIVATE_TOKEN>`` (compared in
-    constant time); without that setting nobody does, and any other token reads the public view."""
-    token = get_settings(request).private_token
+def bearer_token(request: Request) -> str:
+    """The token of an ``Authorization: Bearer ...`` header; empty without one."""
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if not token or scheme.lower() != "bearer":
-        return False
-    return hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8"))
+    return given.strip() if scheme.lower() == "bearer" else ""
+
+
+def same_token(given: str, token: str) -> bool:
+    """Whether two tokens are equal, compared in constant time."""
+    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+
+
+def sees_private(request: Request) -> bool:
+    """Whether the caller sent ``Authorization: Bearer <HUBGRAPH_PRIVATE_TOKEN>``; without
+    that setting nobody does, and any other token reads the public view."""
+    token, given = get_settings(request).private_token, bearer_token(request)
+    return bool(token and given) and same_token(given, token)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

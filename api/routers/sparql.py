@@ -23,7 +23,6 @@ returns the SPARQL 1.1 Service Description of the endpoint, by Accept.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 import time
@@ -33,7 +32,7 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
-from api.deps import PrivateDep, SettingsDep, StoreDep
+from api.deps import PrivateDep, SettingsDep, StoreDep, bearer_token, same_token
 from api.errors import error_response
 from api.settings import Settings
 from api.sparql_formats import (
@@ -74,12 +73,11 @@ def check_token(request: Request, settings: Settings) -> None:
     if not token:
         raise SparqlError(403, "this endpoint is read-only: updates and graph store writes are "
                                "disabled (set HUBGRAPH_UPDATE_TOKEN to enable them)")
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
+    given = bearer_token(request)
+    if not given:
         raise SparqlError(401, "writes need 'Authorization: Bearer <token>' (HUBGRAPH_UPDATE_TOKEN)",
                           headers={"WWW-Authenticate": 'Bearer realm="hubgraph"'})
-    if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
+    if not same_token(given, token):
         raise SparqlError(403, "the bearer token is not the update token")
 
 
