@@ -1,9 +1,11 @@
 """Resource limits at the HTTP layer, as one ASGI middleware.
 
 * request bodies larger than ``max_body`` bytes: 413, before the route reads them;
-* more than ``max_concurrent`` heavy requests at once (SPARQL queries and updates,
-  Graph Store requests, the dump): 503 with ``Retry-After``, while every other route
-  (``/health``, search, entity pages) keeps answering;
+* at most ``max_concurrent`` heavy requests at once (SPARQL queries and updates, Graph
+  Store requests, the dump); more wait for a place, first come first served, up to
+  ``queue_wait`` seconds, and at most ``max_queued`` of them: past either, 503 with
+  ``Retry-After``, while every other route (``/health``, search, entity pages) keeps
+  answering;
 * responses that announce more than ``max_download`` bytes (``Content-Length``): 413
   instead of the body.
 
@@ -12,6 +14,7 @@ Every refusal uses the one JSON error shape of :mod:`api.errors`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from api.asgi import ASGIApp, Message, Receive, Scope, Send
@@ -27,14 +30,18 @@ RETRY_AFTER = "2"
 
 
 class Limits:
-    """ASGI middleware enforcing ``max_body``, ``max_concurrent`` and ``max_download``."""
+    """ASGI middleware enforcing ``max_body``, ``max_concurrent`` (with its queue) and
+    ``max_download``."""
 
     def __init__(self, app: ASGIApp, settings: Settings):
         self.app = app
         self.max_body = settings.max_body
         self.max_concurrent = settings.max_concurrent
+        self.queue_wait = settings.queue_wait
+        self.max_queued = settings.max_queued
         self.max_download = settings.max_download
-        self.heavy = 0
+        self.places = asyncio.Semaphore(settings.max_concurrent)
+        self.queued = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,16 +56,32 @@ class Limits:
         if not scope["path"].startswith(HEAVY_PREFIXES):
             await self.app(scope, receive, self._capped(send))
             return
-        if self.heavy >= self.max_concurrent:
-            await _refuse(send, 503, f"the server is busy: {self.max_concurrent} queries or downloads "
-                                     "are running (HUBGRAPH_MAX_CONCURRENT); try again shortly",
+        refusal = await self._take_place()
+        if refusal:
+            await _refuse(send, 503, f"the server is busy: {self.max_concurrent} queries or downloads are "
+                                     f"running (HUBGRAPH_MAX_CONCURRENT) and {refusal}; try again shortly",
                           {"retry-after": RETRY_AFTER})
             return
-        self.heavy += 1
         try:
             await self.app(scope, receive, self._capped(send))
         finally:
-            self.heavy -= 1
+            self.places.release()
+
+    async def _take_place(self) -> str | None:
+        """Wait for a heavy request's place; None once taken, else why the request is refused."""
+        if not self.places.locked():
+            await self.places.acquire()  # free: returns at once
+            return None
+        if self.queued >= self.max_queued:
+            return f"{self.queued} more are waiting (HUBGRAPH_MAX_QUEUED)"
+        self.queued += 1
+        try:
+            await asyncio.wait_for(self.places.acquire(), timeout=self.queue_wait)
+        except TimeoutError:
+            return f"none finished within {self.queue_wait:g} s (HUBGRAPH_QUEUE_WAIT)"
+        finally:
+            self.queued -= 1
+        return None
 
     async def _checked(self, scope: Scope, receive: Receive) -> Receive | None:
         """The ``receive`` the app should use, or None when the body is too large (a body

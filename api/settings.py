@@ -73,7 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Build the search, dashboard and matchmaking caches in the background when the server starts."),
     Setting("max_body", 10_000_000, int, "Largest request body, in bytes (larger: 413)."),
     Setting("max_concurrent", 8, int,
-            "Most SPARQL, Graph Store and dump requests served at once (more: 503 with Retry-After)."),
+            "Most SPARQL, Graph Store and dump requests served at once (more wait in a queue)."),
+    Setting("queue_wait", 10.0, float,
+            "Seconds a SPARQL, Graph Store or dump request waits for one of those places "
+            "(then: 503 with Retry-After)."),
+    Setting("max_queued", 64, int,
+            "Most such requests waiting at once (more: 503 with Retry-After at once)."),
     Setting("response_cache_mb", 64, int,
             "MiB of answers to repeated GET requests kept until the next ingest (0: none)."),
     Setting("max_download", 1_000_000_000, int, "Largest response (dump, graph, query result), in bytes (larger: 413)."),
@@ -102,6 +107,8 @@ class Settings:
     store_timeout: float = 300.0
     max_body: int = 10_000_000
     max_concurrent: int = 8
+    queue_wait: float = 10.0
+    max_queued: int = 64
     max_download: int = 1_000_000_000
     response_cache_mb: int = 64
     warm: bool = True

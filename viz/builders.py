@@ -69,8 +69,7 @@ def ego(coauthors: nx.Graph, person: str, name: str, depth: int = 1,
     graph = nx.Graph()
     graph.add_node(person, label=name, group="focus", facts=["this person"])
     reached = nx.single_source_shortest_path_length(coauthors, person, cutoff=depth) if person in coauthors else {}
-    every = dict(coauthors.adjacency())  # the plain neighbour dicts: views are slow on thousands of nodes
-    adjacency = {p: every[p] for p in reached}
+    adjacency = {p: coauthors.adj[p] for p in reached}
     labels = coauthors.nodes(data="label")
     for p, neighbours in adjacency.items():
         if p == person:

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from graph import analytics
+from graph.cache import per_version
 from graph.lookup import label_of, person_view
 from graph.projection import coauthorship, person_organization
 from graph.queries import load_query
@@ -33,8 +34,19 @@ def opted_out(store: Store) -> set[str]:
 
 
 def _coauthors(store: Store) -> nx.Graph:
-    """The co-authorship projection without the people who opted out."""
-    return nx.restricted_view(coauthorship(store), opted_out(store), [])
+    """The co-authorship projection without the people who opted out, built once per store
+    version (a filtered view would filter every neighbour on every map)."""
+    return per_version("coauthors-shown", store, _shown_coauthors)
+
+
+def _shown_coauthors(store: Store) -> nx.Graph:
+    graph = coauthorship(store)
+    hidden = opted_out(store) & set(graph)
+    if not hidden:
+        return graph
+    shown = graph.copy()
+    shown.remove_nodes_from(hidden)
+    return shown
 
 
 def _side_group(store: Store, org: str) -> str:

@@ -19,6 +19,8 @@ from tests.api.test_sparql_clients import CLI, PUBMED, ROOT, Server
 
 MAX_BODY = 4_000
 MAX_CONCURRENT = 2
+QUEUE_WAIT = 1.0
+MAX_QUEUED = 3
 MAX_DOWNLOAD = 50_000
 
 
@@ -29,6 +31,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                    cwd=ROOT, check=True, capture_output=True)
     running = Server(store, env={"HUBGRAPH_MAX_BODY": str(MAX_BODY),
                                  "HUBGRAPH_MAX_CONCURRENT": str(MAX_CONCURRENT),
+                                 "HUBGRAPH_QUEUE_WAIT": str(QUEUE_WAIT),
+                                 "HUBGRAPH_MAX_QUEUED": str(MAX_QUEUED),
                                  "HUBGRAPH_MAX_DOWNLOAD": str(MAX_DOWNLOAD)})
     yield running
     running.stop()
@@ -105,14 +109,24 @@ def finish_held_request(sock: socket.socket) -> bytes:
     return data
 
 
-def test_heavy_requests_beyond_the_cap_get_503_while_cheap_routes_answer(server: Server) -> None:
+def timed_request(server: Server, path: str) -> tuple[int, dict[str, str], bytes, float]:
+    start = time.monotonic()
+    return (*request(server, "GET", path), time.monotonic() - start)
+
+
+def test_heavy_requests_beyond_the_cap_wait_then_get_503_while_cheap_routes_answer(server: Server) -> None:
     held = [hold_heavy_request(server) for _ in range(MAX_CONCURRENT)]
     try:
-        time.sleep(0.5)  # the server has read their headers: both slots are taken
+        time.sleep(0.5)  # the server has read their headers: both places are taken
         query = sparql_get("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         with ThreadPoolExecutor(6) as pool:
-            heavy = list(pool.map(lambda _: request(server, "GET", query), range(6)))
-        for status, headers, payload in heavy:
+            heavy = list(pool.map(lambda _: timed_request(server, query), range(6)))
+        waited = [seconds for status, headers, payload, seconds in heavy if b"HUBGRAPH_QUEUE_WAIT" in payload]
+        at_once = [seconds for status, headers, payload, seconds in heavy if b"HUBGRAPH_MAX_QUEUED" in payload]
+        # three wait their second in the queue, the other three find it full
+        assert len(waited) == MAX_QUEUED and len(at_once) == 6 - MAX_QUEUED
+        assert min(waited) >= QUEUE_WAIT * 0.9 and max(at_once) < QUEUE_WAIT
+        for status, headers, payload, _ in heavy:
             assert_error(status, payload, 503, "HUBGRAPH_MAX_CONCURRENT")
             assert int(headers["retry-after"]) > 0
         status, _, payload = request(server, "GET", "/dump.nq.gz")
@@ -143,3 +157,18 @@ def test_responses_over_the_download_cap_get_413(server: Server) -> None:
     small = sparql_get("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
     status, _, payload = request(server, "GET", small, headers={"Accept": "application/sparql-results+json"})
     assert status == 200 and len(json.loads(payload)["results"]["bindings"]) == 3
+
+
+def test_a_queued_heavy_request_is_served_when_a_place_frees(server: Server) -> None:
+    held = [hold_heavy_request(server) for _ in range(MAX_CONCURRENT)]
+    time.sleep(0.5)
+    query = sparql_get("ASK { ?s ?p ?o }")
+    with ThreadPoolExecutor(1) as pool:
+        queued = pool.submit(request, server, "GET", query, None, {"Accept": "application/sparql-results+json"})
+        time.sleep(QUEUE_WAIT / 3)
+        assert not queued.done()  # waiting for a place, not refused
+        answers = [finish_held_request(held.pop())]
+        status, _, payload = queued.result(timeout=30)
+    answers += [finish_held_request(sock) for sock in held]
+    assert status == 200 and json.loads(payload)["boolean"] is True
+    assert all(b"200 OK" in a for a in answers)
