@@ -26,11 +26,19 @@ def prune(vector: Vector, size: int) -> Vector:
 
 
 def top(scores: dict[int, float], n: int, keep: Callable[[int], bool] | None = None) -> list[tuple[int, float]]:
-    """The ``n`` best (item, score) pairs with a positive score, best first; ``keep`` filters."""
+    """The ``n`` best (item, score) pairs with a positive score, best first; ``keep`` filters
+    (asked first of the best ``2n + 16`` only, which usually hold ``n`` kept items)."""
+    def order(kv: tuple[int, float]) -> tuple[float, int]:
+        return kv[1], -kv[0]
+
     items: Iterable[tuple[int, float]] = ((i, s) for i, s in scores.items() if s > 0)
-    if keep is not None:
-        items = ((i, s) for i, s in items if keep(i))
-    return heapq.nlargest(n, items, key=lambda kv: (kv[1], -kv[0]))
+    if keep is None:
+        return heapq.nlargest(n, items, key=order)
+    best = heapq.nlargest(2 * n + 16, items, key=order)
+    kept = [kv for kv in best if keep(kv[0])]
+    if len(kept) >= n or len(best) < 2 * n + 16:
+        return kept[:n]
+    return heapq.nlargest(n, ((i, s) for i, s in scores.items() if s > 0 and keep(i)), key=order)
 
 
 class SparseIndex:
