@@ -15,7 +15,7 @@ The clients run on the same machine as the server.
 Usage::
 
     python bench/load.py [--clients 50] [--duration 60] [--requests 30000] [--workers 1 2]
-        [--skip-synthetic] [--triples 1000000] [--tables-only]
+        [--skip-synthetic] [--triples 1000000] [--tables-only] [--store DIR] [--cache-mb 64]
 """
 
 from __future__ import annotations
@@ -210,15 +210,20 @@ def rows(tally: Tally, seconds: float) -> list[tuple[str, int, float, float, flo
 def measure(name: str, store: Path, workers: int, args: argparse.Namespace, log: Path) -> None:
     """Start the server on ``store``, time its start, load it, print its figures."""
     targets = pick_targets(store, random.Random(args.seed), args.targets)
-    with ServerProcess(store, log, workers=workers) as server:
+    env = {"HUBGRAPH_RESPONSE_CACHE_MB": str(args.cache_mb)}
+    with ServerProcess(store, log, workers=workers, env=env) as server:
         healthy = server.wait_healthy(timeout=300)
         warm = server.wait_warm(timeout=1800)
-        rss_start = server.rss()
+        rss = [server.rss()]
+        halfway = threading.Timer(args.duration / 2, lambda: rss.append(server.rss()))
+        halfway.start()
         tally, seconds = run_clients(server.url, targets, args.clients, args.duration, args.requests, args.seed)
-        rss_end = server.rss()
-    print(f"\n{name}, {workers} worker{'s' * (workers > 1)}, {args.clients} clients, {seconds:.1f} s: "
-          f"first /health 200 after {healthy:.1f} s, caches warm after {warm:.1f} s; "
-          f"server RSS {rss_start / 2**20:.0f} MiB at the start, {rss_end / 2**20:.0f} MiB at the end")
+        halfway.cancel()
+        rss.append(server.rss())
+    cache = f"response cache {args.cache_mb} MiB" if args.cache_mb else "no response cache"
+    print(f"\n{name}, {workers} worker{'s' * (workers > 1)}, {cache}, {args.clients} clients, {seconds:.1f} s: "
+          f"first /health 200 after {healthy:.1f} s, caches warm after {warm:.1f} s; server RSS "
+          f"{' -> '.join(f'{r / 2**20:.0f}' for r in rss)} MiB (start, half-way, end)")
     print(f"| {'request':<13} | requests | req/s | p50 ms | p95 ms | p99 ms | cached | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for kind, count, rate, p50, p95, p99, cached, errors in rows(tally, seconds):
@@ -241,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--targets", type=int, default=200,
                         help="people and organisations the clients ask about (default 200 of each)")
     parser.add_argument("--store", type=Path, help="load-test this existing on-disk store instead of building any")
+    parser.add_argument("--cache-mb", type=int, default=64,
+                        help="the server's response cache, HUBGRAPH_RESPONSE_CACHE_MB (default 64; 0: off)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="hg-load-") as tmp:
