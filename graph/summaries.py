@@ -8,9 +8,12 @@ graph (``{base}graph/summaries``: never in the default graph, never reachable wi
 ``GRAPH``, never dumped), replaced in one step. It persists with the store, so a
 restarted server reuses it; the store version it was computed at is recorded with it.
 
-The readers (:func:`papers_per_org_year`, :func:`coauthors_of_coauthors`,
-:func:`topic_overlap`) answer with one small query over the summary graph each. The
-first reader of a store without summaries computes them; from then on every ingest,
+:func:`papers_per_org_year` answers with one small query over the summary graph. The
+neighbourhood readers (:func:`coauthors_of_coauthors`, :func:`topic_overlap`) count over
+adjacency held in memory once per store version (the co-authorship projection, and each
+person's topics read from the summary graph): a query joining two steps over the summary
+graph took 2-13 s per person at 13M triples, where the counts in memory take milliseconds.
+The first reader of a store without summaries computes them; from then on every ingest,
 resolution and source removal refreshes them (:func:`maintain`), so no request pays
 for a whole-graph query.
 
@@ -23,12 +26,16 @@ of at most :data:`graph.projection.MAX_TEAM_SIZE` people together (both directio
 
 from __future__ import annotations
 
+import heapq
 import tempfile
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from threading import Lock
 
 from graph import ntriples as nt
+from graph.cache import per_version
 from graph.errors import StoreError
 from graph.projection import coauthorship
 from graph.queries import load_query
@@ -146,14 +153,60 @@ def coauthors_of_coauthors(store: Store, person: str, limit: int = 50) -> list[R
     """People two co-authorship steps from ``person`` (not co-authors themselves), those
     reached through the most co-authors first."""
     _ensure(store)
-    rows = store.select_in(store.summaries, load_query("summary_coauthors_of_coauthors"), who=person)
-    return [Reach(str(r["person"]), str(r["name"] or r["person"]), int(r["via"])) for r in rows[:limit]]
+    graph = coauthorship(store)
+    if person not in graph:
+        return []
+    first = graph.adj[person]
+    via = Counter(chain.from_iterable(graph.adj[coauthor] for coauthor in first))
+    for known in (person, *first):
+        via.pop(known, None)
+    ranked = sorted(via.items(), key=lambda pv: (-pv[1], pv[0]))[:limit]
+    return [Reach(p, str(graph.nodes[p].get("label") or p), n) for p, n in ranked]
 
 
 def topic_overlap(store: Store, person: str, min_shared: int = 3, limit: int = 50) -> list[Overlap]:
     """People sharing at least ``min_shared`` MeSH topics with ``person``, most shared first."""
+    topics = _topics(store)
+    me = topics.index.get(person)
+    if me is None:
+        return []
+    shared = Counter(chain.from_iterable(topics.holders[topic] for topic in topics.of[me]))
+    shared.pop(me, None)
+    best = heapq.nsmallest(limit, ((-n, topics.people[p]) for p, n in shared.items() if n >= min_shared))
+    return [Overlap(uri, topics.labels.get(uri, uri), -n) for n, uri in best]
+
+
+@dataclass(frozen=True, slots=True)
+class _Topics:
+    """People (by number), each person's MeSH topics, each topic's people, and names."""
+
+    people: list[str]
+    index: dict[str, int]
+    of: dict[int, list[int]]
+    holders: list[list[int]]
+    labels: dict[str, str]
+
+
+def _topics(store: Store) -> _Topics:
+    """The person-topic pairs of the summary graph, in memory once per store version."""
     _ensure(store)
-    rows = store.select_in(store.summaries, load_query("summary_topic_overlap"), who=person)
-    found = [Overlap(str(r["person"]), str(r["name"] or r["person"]), int(r["shared"]))
-             for r in rows if int(r["shared"]) >= min_shared]
-    return found[:limit]
+    return per_version("summary-topics", store, _read_topics)
+
+
+def _read_topics(store: Store) -> _Topics:
+    people: list[str] = []
+    index: dict[str, int] = {}
+    topic_ids: dict[str, int] = {}
+    of: dict[int, list[int]] = defaultdict(list)
+    holders: list[list[int]] = []
+    for row in store.select_in(store.summaries, load_query("summary_topics")):
+        person = index.setdefault(row["person"], len(index))
+        if person == len(people):
+            people.append(row["person"])
+        topic = topic_ids.setdefault(row["topic"], len(topic_ids))
+        if topic == len(holders):
+            holders.append([])
+        of[person].append(topic)
+        holders[topic].append(person)
+    labels = {row["person"]: str(row["name"]) for row in store.select_in(store.summaries, load_query("summary_labels"))}
+    return _Topics(people, index, dict(of), holders, labels)
