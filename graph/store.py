@@ -235,14 +235,7 @@ class Store:
     def query(self, sparql: str, substitutions: dict[str, Any] | None = None, private: bool = False) -> Any:
         """Run a SPARQL query over the union default graph, with the private graphs added
         to it when ``private``; return Oxigraph's result."""
-        subs = None
-        if substitutions:
-            terms = {k: _term(v) for k, v in substitutions.items()}
-            inlined = inline_bindings(sparql, terms)
-            if inlined is None:
-                subs = {ox.Variable(k): term for k, term in terms.items()}
-            else:
-                sparql = inlined
+        sparql, subs = _bound(sparql, substitutions)
         shown = self.private_graphs() if private else []
         try:
             return self._consistent(lambda: self.ox.query(
@@ -280,7 +273,7 @@ class Store:
     def select_in(self, graph: ox.NamedNode, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT over one of hubgraph's internal graphs (such as the summaries)
         as the default graph, as dicts of plain Python values."""
-        subs = {ox.Variable(k): _term(v) for k, v in bindings.items()} or None
+        sparql, subs = _bound(sparql, bindings)
         current = self._current_internal(graph) or graph
         result = self.ox.query(sparql, default_graph=current, named_graphs=[], substitutions=subs)
         names = [v.value for v in result.variables]
@@ -746,6 +739,19 @@ class Store:
         if self.is_protected(graph):
             raise StoreError(f"<{graph}> is one of hubgraph's own graphs; clients cannot remove it")
         self.ox.remove_graph(ox.NamedNode(graph))
+
+
+def _bound(sparql: str, bindings: dict[str, Any] | None) -> tuple[str, dict[ox.Variable, Any] | None]:
+    """The query and substitutions to run for ``bindings``: written into the query where
+    :func:`inline_bindings` can (Oxigraph plans constants, while it filters a full
+    evaluation by substitutions), else as substitutions."""
+    if not bindings:
+        return sparql, None
+    terms = {k: _term(v) for k, v in bindings.items()}
+    inlined = inline_bindings(sparql, terms)
+    if inlined is None:
+        return sparql, {ox.Variable(k): term for k, term in terms.items()}
+    return inlined, None
 
 
 def _term(value: Any) -> Any:

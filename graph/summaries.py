@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TextIO
 from threading import Lock
 
 from graph import ntriples as nt
@@ -41,11 +42,15 @@ from graph.projection import coauthorship
 from graph.queries import load_query
 from graph.store import Store
 
-__all__ = ["SUMMARY", "OrgYear", "Reach", "Overlap", "refresh", "maintain", "is_current",
-           "papers_per_org_year", "coauthors_of_coauthors", "topic_overlap"]
+__all__ = ["SUMMARY", "OrgYear", "Member", "OrgTopic", "Reach", "Overlap", "refresh", "maintain", "is_current",
+           "papers_per_org_year", "org_people", "org_topics", "coauthors_of_coauthors", "topic_overlap"]
 
 #: Namespace of the summary graph's own terms.
 SUMMARY = "https://w3id.org/hubgraph/summary#"
+#: Changes whenever the summary graph holds something new, so that older ones are rewritten.
+FORMAT = 2
+#: Topics kept per organisation.
+ORG_TOPICS = 25
 
 _lock = Lock()
 
@@ -69,6 +74,24 @@ class Reach:
 
 
 @dataclass(frozen=True, slots=True)
+class Member:
+    """A person of an organisation, and their papers there."""
+
+    person: str
+    name: str
+    papers: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrgTopic:
+    """A MeSH topic of an organisation's papers, and how many."""
+
+    topic: str
+    label: str | None
+    papers: int
+
+
+@dataclass(frozen=True, slots=True)
 class Overlap:
     """A person sharing topics with another, and how many."""
 
@@ -83,8 +106,13 @@ def _version(store: Store) -> str | None:
 
 
 def is_current(store: Store) -> bool:
-    """Whether the stored summaries were computed at the store's current version."""
-    return _version(store) == store.version()
+    """Whether the stored summaries were computed at the store's current version, in the
+    current format."""
+    return _version(store) == _stamp(store)
+
+
+def _stamp(store: Store) -> str:
+    return f"{store.version()} format {FORMAT}"
 
 
 def refresh(store: Store) -> None:
@@ -101,12 +129,13 @@ def maintain(store: Store) -> None:
 
 
 def _write(store: Store) -> None:
-    version = store.version()
+    version = _stamp(store)
     s = f"<{SUMMARY}"
     with tempfile.TemporaryDirectory(prefix="summaries-") as scratch:
         path = Path(scratch) / "summaries.nt"
         with open(path, "w", encoding="utf-8", buffering=1 << 20) as out:
             out.write(f"{store.summaries} {s}storeVersion> {nt.lit(version)} .\n")
+            names = _write_orgs(store, out)
             for n, row in enumerate(store.select(load_query("summary_org_years"))):
                 if row["year"] is None:
                     continue
@@ -117,12 +146,70 @@ def _write(store: Store) -> None:
             coauthors = coauthorship(store)
             for a, b in coauthors.edges:
                 out.write(f"{nt.iri(a)} {s}coauthor> {nt.iri(b)} .\n{nt.iri(b)} {s}coauthor> {nt.iri(a)} .\n")
-            for person, label in coauthors.nodes(data="label"):
-                if label:
-                    out.write(f"{nt.iri(person)} {s}label> {nt.lit(str(label))} .\n")
+            labels = {person: str(label) for person, label in coauthors.nodes(data="label") if label}
+            for person, name in names.items():
+                labels.setdefault(person, name)
+            for person, label in labels.items():
+                out.write(f"{nt.iri(person)} {s}label> {nt.lit(label)} .\n")
             for row in store.select(load_query("summary_person_topics")):
                 out.write(f"{nt.iri(row['person'])} {s}topic> {nt.iri(row['topic'])} .\n")
         store.replace_internal(store.summaries, path)
+
+
+def _write_orgs(store: Store, out: TextIO) -> dict[str, str]:
+    """Write each organisation's people (with their papers there) and top topics, its
+    sub-organisations included; return the people's names."""
+    s = f"<{SUMMARY}"
+    parents: dict[str, list[str]] = defaultdict(list)
+    for row in store.select(load_query("summary_org_parents")):
+        parents[row["unit"]].append(row["parent"])
+    above: dict[str, set[str]] = {}
+
+    def orgs_of(unit: str) -> set[str]:
+        """The unit and every organisation above it."""
+        if unit not in above:
+            found, todo = {unit}, [unit]
+            while todo:
+                for parent in parents.get(todo.pop(), ()):
+                    if parent not in found:
+                        found.add(parent)
+                        todo.append(parent)
+            above[unit] = found
+        return above[unit]
+
+    people: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    names: dict[str, str] = {}
+    for row in store.select(load_query("summary_org_mentions")):
+        names.setdefault(row["person"], str(row["name"]))
+        for org in orgs_of(row["unit"]):
+            papers = people[org][row["person"]]
+            if row["paper"] is not None:
+                papers.add(row["paper"])
+    for n, (org, members) in enumerate(people.items()):
+        for m, (person, papers) in enumerate(members.items()):
+            node = f"_:op{n}x{m}"
+            out.write(f"{node} {s}peopleOf> {nt.iri(org)} .\n{node} {s}person> {nt.iri(person)} .\n"
+                      f"{node} {s}papers> {nt.integer(len(papers))} .\n")
+
+    papers_of: dict[str, set[str]] = defaultdict(set)
+    topics_of: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    for row in store.select(load_query("summary_org_paper_topics")):
+        topics_of[row["paper"]].add(row["topic"])
+        if row["label"] is not None:
+            labels.setdefault(row["topic"], str(row["label"]))
+        for org in orgs_of(row["unit"]):
+            papers_of[org].add(row["paper"])
+    for n, (org, papers) in enumerate(papers_of.items()):
+        counts = Counter(chain.from_iterable(topics_of[p] for p in papers))
+        best = sorted(counts.items(), key=lambda tc: (-tc[1], tc[0] in labels, labels.get(tc[0], ""), tc[0]))
+        for m, (topic, count) in enumerate(best[:ORG_TOPICS]):
+            node = f"_:ot{n}x{m}"
+            out.write(f"{node} {s}topicsOf> {nt.iri(org)} .\n{node} {s}descriptor> {nt.iri(topic)} .\n"
+                      f"{node} {s}papers> {nt.integer(count)} .\n")
+    for topic, label in labels.items():
+        out.write(f"{nt.iri(topic)} {s}label> {nt.lit(label)} .\n")
+    return names
 
 
 def _ensure(store: Store) -> None:
@@ -147,6 +234,25 @@ def papers_per_org_year(store: Store, org: str | None = None) -> list[OrgYear]:
     bindings = {"org": org} if org else {}
     rows = store.select_in(store.summaries, load_query("summary_papers_per_org_year"), **bindings)
     return [OrgYear(str(r["org"]), int(r["year"]), int(r["papers"])) for r in rows]
+
+
+def org_people(store: Store, org: str) -> list[Member]:
+    """The people of an organisation and its sub-organisations (through authorship
+    affiliations and people-table memberships; opted-out people left out), most papers
+    there first."""
+    _ensure(store)
+    rows = store.select_in(store.summaries, load_query("summary_org_people"), org=org)
+    found = {r["person"]: Member(str(r["person"]), str(r["name"] or r["person"]), int(r["papers"])) for r in rows}
+    return sorted(found.values(), key=lambda m: (-m.papers, m.name, m.person))
+
+
+def org_topics(store: Store, org: str) -> list[OrgTopic]:
+    """The top MeSH topics of an organisation's papers (its sub-organisations' included),
+    most papers first, at most :data:`ORG_TOPICS`."""
+    _ensure(store)
+    rows = store.select_in(store.summaries, load_query("summary_org_topics"), org=org)
+    found = {r["topic"]: OrgTopic(str(r["topic"]), r["label"] and str(r["label"]), int(r["papers"])) for r in rows}
+    return sorted(found.values(), key=lambda t: (-t.papers, t.label is not None, t.label or "", t.topic))
 
 
 def coauthors_of_coauthors(store: Store, person: str, limit: int = 50) -> list[Reach]:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import StoreDep
 from api.routers.ui_support import PAGE_SEGMENTS, not_found, page_link, query_link, raw_id, render, resolve_entity
-from graph import analytics, lookup
+from graph import analytics, lookup, summaries
 from graph.errors import UnknownEntity
 from graph.match.engine import suggest
 from graph.namespaces import PREFIXES
@@ -150,8 +150,8 @@ def org_page(id: str, request: Request, store: StoreDep) -> HTMLResponse:
 
 def _org(request: Request, store: Store, iri: str) -> HTMLResponse:
     view = lookup.organization_view(store, iri)
-    people = store.select(load_query("ui_org_people"), org=iri)
-    topics = store.select(load_query("ui_org_topics"), org=iri)
+    people = summaries.org_people(store, iri)
+    topics = summaries.org_topics(store, iri)
     partners, years = _partners(store, iri)
     chart = bar_chart(f"Papers shared with partner units of {view['name']}",
                       [(p["label"], p["papers"]) for p in partners])

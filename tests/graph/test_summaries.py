@@ -13,6 +13,7 @@ import pytest
 
 from graph import summaries
 from graph.projection import coauthorship
+from graph.queries import load_query
 from graph.store import Store
 from ingest.curation import PeopleLists
 from ingest.kinds import CONVERTERS
@@ -124,3 +125,20 @@ def test_summaries_persist_and_follow_every_change(tmp_path: Path) -> None:
     assert {r.year for r in summaries.papers_per_org_year(reopened)} <= years
     internal = [g for g in reopened.ox.named_graphs() if g.value.startswith(reopened.summaries.value + "/")]
     assert len(internal) <= 2  # the current version and the one before it
+
+
+def test_org_people_and_topics_equal_the_queries_over_the_graph(small: Store) -> None:
+    orgs = [r["o"] for r in small.select(PREFIXES + "SELECT DISTINCT ?o WHERE { ?a hg:affiliation ?x . "
+                                         "?x <http://www.w3.org/ns/org#subOrganizationOf>* ?o }")]
+    checked = 0
+    for org in orgs:
+        # the queries order most papers first, then by name (people) or label (topics);
+        # the summaries break the remaining ties by IRI
+        people = small.select(load_query("ui_org_people"), org=org)
+        assert [(m.person, m.name, m.papers) for m in summaries.org_people(small, org)] == \
+            sorted(((r["person"], r["name"], r["papers"]) for r in people), key=lambda p: (-p[2], p[1], p[0]))
+        topics = small.select(load_query("ui_org_topics"), org=org)
+        assert [(t.topic, t.label, t.papers) for t in summaries.org_topics(small, org)] == \
+            [(r["topic"], r["label"], r["papers"]) for r in topics]
+        checked += bool(people and topics)
+    assert checked > 10  # institutions with their departments' people and topics rolled up
