@@ -2,13 +2,14 @@
 
 Whole-graph aggregates are too slow to run per request (papers per organisation per
 year is seconds at 1M triples), so :func:`refresh` computes what the pages need from
-three coarse queries (``summary_org_years``, ``summary_person_topics`` and the
+a few coarse queries (``summary_org_*``, ``summary_person_topics`` and the
 co-authorship projection of :mod:`graph.projection`) and stores it in the store's internal summary
 graph (``{base}graph/summaries``: never in the default graph, never reachable with
 ``GRAPH``, never dumped), replaced in one step. It persists with the store, so a
 restarted server reuses it; the store version it was computed at is recorded with it.
 
-:func:`papers_per_org_year` answers with one small query over the summary graph. The
+:func:`papers_per_org_year`, :func:`org_people` and :func:`org_topics` answer with one small
+query over the summary graph each. The
 neighbourhood readers (:func:`coauthors_of_coauthors`, :func:`topic_overlap`) count over
 adjacency held in memory once per store version (the co-authorship projection, and each
 person's topics read from the summary graph): a query joining two steps over the summary
@@ -18,10 +19,13 @@ resolution and source removal refreshes them (:func:`maintain`), so no request p
 for a whole-graph query.
 
 Summary graph terms (``hgs:``, internal): ``hgs:organization``/``hgs:year``/``hgs:papers``
-on one node per (organisation, year); ``hgs:coauthor`` between people who wrote a paper
-of at most :data:`graph.projection.MAX_TEAM_SIZE` people together (both directions);
-``hgs:topic`` from a person to each MeSH topic of their papers; ``hgs:label`` of people;
-``hgs:storeVersion`` of the graph itself.
+on one node per (organisation, year); ``hgs:peopleOf``/``hgs:person``/``hgs:papers`` on one
+node per (organisation, person) and ``hgs:topicsOf``/``hgs:descriptor``/``hgs:papers`` on one
+per (organisation, top topic), sub-organisations rolled up (what an organisation page
+lists); ``hgs:coauthor`` between people who wrote a paper of at most
+:data:`graph.projection.MAX_TEAM_SIZE` people together (both directions); ``hgs:topic``
+from a person to each MeSH topic of their papers; ``hgs:label`` of people and topics;
+``hgs:storeVersion`` of the graph itself (with the :data:`FORMAT` it was written in).
 """
 
 from __future__ import annotations
