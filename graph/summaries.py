@@ -19,9 +19,9 @@ resolution and source removal refreshes them (:func:`maintain`), so no request p
 for a whole-graph query.
 
 Summary graph terms (``hgs:``, internal): ``hgs:organization``/``hgs:year``/``hgs:papers``
-on one node per (organisation, year); ``hgs:peopleOf``/``hgs:person``/``hgs:papers`` on one
-node per (organisation, person) and ``hgs:topicsOf``/``hgs:descriptor``/``hgs:papers`` on one
-per (organisation, top topic), sub-organisations rolled up (what an organisation page
+on one node per (organisation, year); ``hgs:peopleOf``/``hgs:person``/``hgs:personPapers`` on
+one node per (organisation, person) and ``hgs:topicsOf``/``hgs:descriptor``/``hgs:topicPapers``
+on one per (organisation, top topic), sub-organisations rolled up (what an organisation page
 lists); ``hgs:coauthor`` between people who wrote a paper of at most
 :data:`graph.projection.MAX_TEAM_SIZE` people together (both directions); ``hgs:topic``
 from a person to each MeSH topic of their papers; ``hgs:label`` of people and topics;
@@ -52,7 +52,7 @@ __all__ = ["SUMMARY", "OrgYear", "Member", "OrgTopic", "Reach", "Overlap", "refr
 #: Namespace of the summary graph's own terms.
 SUMMARY = "https://w3id.org/hubgraph/summary#"
 #: Changes whenever the summary graph holds something new, so that older ones are rewritten.
-FORMAT = 2
+FORMAT = 3
 #: Topics kept per organisation.
 ORG_TOPICS = 25
 
@@ -193,7 +193,7 @@ def _write_orgs(store: Store, out: TextIO) -> dict[str, str]:
         for m, (person, papers) in enumerate(members.items()):
             node = f"_:op{n}x{m}"
             out.write(f"{node} {s}peopleOf> {nt.iri(org)} .\n{node} {s}person> {nt.iri(person)} .\n"
-                      f"{node} {s}papers> {nt.integer(len(papers))} .\n")
+                      f"{node} {s}personPapers> {nt.integer(len(papers))} .\n")
 
     papers_of: dict[str, set[str]] = defaultdict(set)
     topics_of: dict[str, set[str]] = defaultdict(set)
@@ -210,7 +210,7 @@ def _write_orgs(store: Store, out: TextIO) -> dict[str, str]:
         for m, (topic, count) in enumerate(best[:ORG_TOPICS]):
             node = f"_:ot{n}x{m}"
             out.write(f"{node} {s}topicsOf> {nt.iri(org)} .\n{node} {s}descriptor> {nt.iri(topic)} .\n"
-                      f"{node} {s}papers> {nt.integer(count)} .\n")
+                      f"{node} {s}topicPapers> {nt.integer(count)} .\n")
     for topic, label in labels.items():
         out.write(f"{nt.iri(topic)} {s}label> {nt.lit(label)} .\n")
     return names
