@@ -206,7 +206,7 @@ def _write_orgs(store: Store, out: TextIO) -> dict[str, str]:
             papers_of[org].add(row["paper"])
     for n, (org, papers) in enumerate(papers_of.items()):
         counts = Counter(chain.from_iterable(topics_of[p] for p in papers))
-        best = sorted(counts.items(), key=lambda tc: (-tc[1], tc[0] in labels, labels.get(tc[0], ""), tc[0]))
+        best = sorted(counts.items(), key=lambda tc: _topic_order(tc[0], labels.get(tc[0]), tc[1]))
         for m, (topic, count) in enumerate(best[:ORG_TOPICS]):
             node = f"_:ot{n}x{m}"
             out.write(f"{node} {s}topicsOf> {nt.iri(org)} .\n{node} {s}descriptor> {nt.iri(topic)} .\n"
@@ -256,7 +256,12 @@ def org_topics(store: Store, org: str) -> list[OrgTopic]:
     _ensure(store)
     rows = store.select_in(store.summaries, load_query("summary_org_topics"), org=org)
     found = {r["topic"]: OrgTopic(str(r["topic"]), r["label"] and str(r["label"]), int(r["papers"])) for r in rows}
-    return sorted(found.values(), key=lambda t: (-t.papers, t.label is not None, t.label or "", t.topic))
+    return sorted(found.values(), key=lambda t: _topic_order(t.topic, t.label, t.papers))
+
+
+def _topic_order(topic: str, label: str | None, papers: int) -> tuple[int, bool, str, str]:
+    """Most papers first, then as SPARQL orders labels (unlabelled first), then by IRI."""
+    return -papers, label is not None, label or "", topic
 
 
 def coauthors_of_coauthors(store: Store, person: str, limit: int = 50) -> list[Reach]:
