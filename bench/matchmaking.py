@@ -18,7 +18,8 @@
   2012, truth 2013-2016) by coordinate ascent on MRR + R@10 and prints them for
   graph/match/weights.py.
 * ``--latency``: a synthetic graph of ``--people`` people and ``--papers`` papers, written as
-  N-Quads by bench/synth.py and bulk-loaded; index build time and memory, p50/p95 per query.
+  N-Quads by bench/synth.py and bulk-loaded; index build time and memory, p50/p95 per query
+  (``--synthetic-store DIR`` keeps that store for the next run).
 
 Run: ``python bench/matchmaking.py [--tune] [--naive] [--latency --people 100000 --papers 1000000]``.
 """
@@ -93,7 +94,7 @@ class Papers:
 
 def read_papers(store: Store) -> Papers:
     papers = Papers()
-    rows = sorted(store.select(load_query("match_authorships"), asOf=9999, undated=0),
+    rows = sorted(store.select(load_query("match_authorships")),
                   key=lambda r: (r["paper"], r["rank"] or 0))
     for row in rows:
         papers.year[row["paper"]] = row["year"]
@@ -104,7 +105,7 @@ def read_papers(store: Store) -> Papers:
 
 def paper_needs(store: Store, chosen: set[str]) -> dict[str, str]:
     """Title and keywords of the chosen papers, the text of each need."""
-    rows = store.select(load_query("match_paper_text"), asOf=9999, undated=0)
+    rows = store.select(load_query("match_paper_text"))
     return {r["paper"]: f"{r['title'] or ''} {(r['keywords'] or '').replace(' ; ', ', ')}".strip()
             for r in rows if r["paper"] in chosen}
 
@@ -408,49 +409,58 @@ def naive_people(store: Store) -> int:
 # --------------------------------------------------------------------------- latency
 
 
-def latency(people: int, papers: int, queries: int, seed: int) -> None:
-    """Build time, memory and per-query latency on a synthetic graph loaded from N-Quads."""
-    import psutil
-
+def synthetic_store(location: Path, people: int, papers: int, seed: int) -> Store:
+    """The synthetic store at ``location``, written as N-Quads by bench/synth.py and
+    bulk-loaded when the folder is new (an existing one is reused as it is)."""
     from bench import synth
 
+    if location.exists():
+        print(f"\nsynthetic graph: reusing {location}")
+        return Store.open(str(location))
+    store = Store.open(str(location))
+    nq = location.parent / f"{location.name}.nq"
+    start = time.perf_counter()
+    written = synth.write_nquads(nq, papers=papers, people=people, seed=seed,
+                                 base=store.minter.base, graph=store.union.value)
+    generated = time.perf_counter() - start
+    start = time.perf_counter()
+    store.ox.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    nq.unlink()
+    print(f"\nsynthetic graph: {people:,} people, {papers:,} papers, {written:,} quads "
+          f"(written in {generated:.0f} s, bulk-loaded in {time.perf_counter() - start:.0f} s)")
+    return store
+
+
+def latency(store: Store, queries: int, seed: int) -> None:
+    """Index build time, memory and per-query latency on ``store``."""
+    import psutil
+
     proc = psutil.Process()
-    with tempfile.TemporaryDirectory(prefix="hg-match-") as tmp:
-        nq = Path(tmp) / "synth.nq"
-        store = Store.open(str(Path(tmp) / "store"))
-        start = time.perf_counter()
-        written = synth.write_nquads(nq, papers=papers, people=people, seed=seed,
-                                     base=store.minter.base, graph=store.union.value)
-        generated = time.perf_counter() - start
-        start = time.perf_counter()
-        store.ox.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-        loaded = time.perf_counter() - start
-        rss_before = proc.memory_info().rss
-        start = time.perf_counter()
-        index = match_index(store)
-        built = time.perf_counter() - start
-        rss_after = proc.memory_info().rss
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        print(f"\nsynthetic graph: {people:,} people, {papers:,} papers, {written:,} quads "
-              f"(written in {generated:.0f} s, bulk-loaded in {loaded:.0f} s)")
-        print(f"index build: {built:.1f} s; process RSS {rss_before / 2**30:.2f} GiB before, "
-              f"{rss_after / 2**30:.2f} GiB after (peak {peak / 2**30:.2f} GiB, bulk load included)")
-        rng = random.Random(seed)
-        people_ids = sorted(index.present)
-        words = [index.vocabulary.terms[t] for t in range(len(index.vocabulary.terms))]
-        for kind in ("person", "need"):
-            times = []
-            for _ in range(queries):
-                if kind == "person":
-                    args = {"person": index.people[rng.choice(people_ids)].uri}
-                else:
-                    args = {"need": " ".join(rng.sample(words, 4))}
-                start = time.perf_counter()
-                suggest(store, k=10, **args)
-                times.append((time.perf_counter() - start) * 1000)
-            times.sort()
-            print(f"{kind} queries ({queries}, k=10 with reasons): p50 {statistics.median(times):.0f} ms, "
-                  f"p95 {times[int(0.95 * (len(times) - 1))]:.0f} ms")
+    rss_before = proc.memory_info().rss
+    start = time.perf_counter()
+    index = match_index(store)
+    built = time.perf_counter() - start
+    rss_after = proc.memory_info().rss
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(f"{len(index.present):,} people with papers, {len(index.papers):,} papers")
+    print(f"index build: {built:.1f} s; process RSS {rss_before / 2**30:.2f} GiB before, "
+          f"{rss_after / 2**30:.2f} GiB after (peak {peak / 2**30:.2f} GiB, bulk load included)")
+    rng = random.Random(seed)
+    people_ids = sorted(index.present)
+    words = [index.vocabulary.terms[t] for t in range(len(index.vocabulary.terms))]
+    for kind in ("person", "need"):
+        times = []
+        for _ in range(queries):
+            if kind == "person":
+                args = {"person": index.people[rng.choice(people_ids)].uri}
+            else:
+                args = {"need": " ".join(rng.sample(words, 4))}
+            start = time.perf_counter()
+            suggest(store, k=10, **args)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        print(f"{kind} queries ({queries}, k=10 with reasons): p50 {statistics.median(times):.0f} ms, "
+              f"p95 {times[int(0.95 * (len(times) - 1))]:.0f} ms")
 
 
 # --------------------------------------------------------------------------- report
@@ -527,6 +537,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--papers", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--synthetic-store", type=Path,
+                        help="keep the synthetic graph in this folder, or reuse it when it exists")
     args = parser.parse_args(argv)
     if not args.only_latency:
         if not ALZFORUM.is_dir():
@@ -552,7 +564,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\nnaive keys: {naive_people(store):,} persons")
                 evaluate(store, "naive family name + initial", args)
     if args.latency or args.only_latency:
-        latency(args.people, args.papers, args.queries, args.seed)
+        if args.synthetic_store:
+            latency(synthetic_store(args.synthetic_store, args.people, args.papers, args.seed), args.queries, args.seed)
+        else:
+            with tempfile.TemporaryDirectory(prefix="hg-match-") as tmp:
+                store = synthetic_store(Path(tmp) / "store", args.people, args.papers, args.seed)
+                latency(store, args.queries, args.seed)
+                del store
     return 0
 
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+import numpy as np
+
 from graph.lookup import resolve
 from graph.match.explain import reasons
 from graph.match.index import MatchIndex, Person, match_index
 from graph.match.organisation import complementarity, organisation_links
 from graph.match.profiles import ancestor_profiles
 from graph.match.proximity import personalised_pagerank
-from graph.match.sparse import normalise, top
+from graph.match.sparse import dense, normalise, top
 from graph.match.text import tokens
 from graph.match.weights import NEED_WEIGHTS, PERSON_WEIGHTS
 from graph.store import Store
@@ -125,15 +127,15 @@ def _org_index(index: MatchIndex, uri: str | None) -> int:
     return next((i for i, o in enumerate(index.orgs) if o.uri == uri), -1)
 
 
-def _raw(index: MatchIndex, query: Query) -> dict[str, dict[int, float]]:
-    """The sparse signals of a query, unscaled."""
+def _raw(index: MatchIndex, query: Query) -> dict[str, np.ndarray]:
+    """The signals of a query over everybody, unscaled."""
     if query.person is not None:
         p = query.person
         return {
             "topic": index.topic_index.scores(index.topic_index.vectors.get(p, {})),
             "tree": index.tree_index.scores(index.tree_index.vectors.get(p, {})),
             "text": index.text_index.scores(index.text_index.vectors.get(p, {})),
-            "proximity": personalised_pagerank(index.adj, p),
+            "proximity": dense(personalised_pagerank(index.adj, p), len(index.people)),
         }
     words = tokens(query.need or "")
     topics = normalise(index.need_topics(words))
@@ -164,7 +166,7 @@ def component_scores(index: MatchIndex, query: Query, filters: Filters = Filters
     out: dict[str, dict[int, float]] = {}
     for name, scores in raw.items():
         ceiling = best[name][0][1] if best[name] else 0.0
-        out[name] = {p: min(1.0, scores[p] / ceiling) for p in members if scores.get(p, 0) > 0} if ceiling else {}
+        out[name] = {p: min(1.0, float(scores[p]) / ceiling) for p in members if scores[p] > 0} if ceiling else {}
     out["activity"] = {p: index.activity[p] for p in members if p in index.activity}
     if query.person is not None:
         mine = index.affiliations.get(query.person)

@@ -20,13 +20,20 @@ __all__ = ["reasons"]
 SHOWN_TOPICS, SHOWN_PAPERS, SHOWN_TERMS = 5, 3, 5
 
 
-def _papers_on(index: MatchIndex, person: int, topic: int) -> list[dict[str, Any]]:
-    """The person's most recent papers indexed with a topic."""
-    found = [paper for paper, _ in index.person_papers.get(person, ())
-             if any(t == topic for t, _ in index.paper_topics.get(paper, ()))]
-    found.sort(key=lambda paper: (-(index.paper_year.get(paper) or 0), paper))
-    return [{"uri": index.papers[paper], "title": index.paper_title.get(paper), "year": index.paper_year.get(paper)}
-            for paper in found[:SHOWN_PAPERS]]
+def _papers_on(index: MatchIndex, person: int | None, topics: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The person's most recent papers indexed with each of ``topics`` (one pass over their papers)."""
+    wanted = set(topics)
+    found: dict[int, list[int]] = {t: [] for t in topics}
+    for paper, _ in index.person_papers.get(person, ()) if person is not None else ():
+        for t, _ in index.paper_topics.get(paper, ()):
+            if t in wanted:
+                found[t].append(paper)
+    out = {}
+    for topic, papers in found.items():
+        papers.sort(key=lambda paper: (-(index.paper_year.get(paper) or 0), paper))
+        out[topic] = [{"uri": index.papers[paper], "title": index.paper_title.get(paper),
+                       "year": index.paper_year.get(paper)} for paper in papers[:SHOWN_PAPERS]]
+    return out
 
 
 def _topic(index: MatchIndex, topic: int, weight: float) -> dict[str, Any]:
@@ -44,19 +51,14 @@ def reasons(index: MatchIndex, query: Query, candidate: int) -> dict[str, Any]:
         mine = normalise(index.need_topics(words))
         my_terms = index.vocabulary.vector(words)
     shared = sorted(((t, mine[t] * w) for t, w in theirs.items() if t in mine), key=lambda tw: (-tw[1], tw[0]))
-    shared_topics = []
-    for topic, weight in shared[:SHOWN_TOPICS]:
-        entry = _topic(index, topic, weight)
-        entry["papers"] = _papers_on(index, candidate, topic)
-        entry["query_papers"] = _papers_on(index, query.person, topic) if query.person is not None else []
-        shared_topics.append(entry)
     complementary = sorted(((t, w) for t, w in theirs.items() if t not in mine), key=lambda tw: (-tw[1], tw[0]))
-    complementary_topics = []
-    for topic, weight in complementary[:SHOWN_TOPICS]:
-        entry = _topic(index, topic, weight)
-        entry["papers"] = _papers_on(index, candidate, topic)
-        entry["query_papers"] = []
-        complementary_topics.append(entry)
+    shown_shared, shown_complementary = shared[:SHOWN_TOPICS], complementary[:SHOWN_TOPICS]
+    theirs_on = _papers_on(index, candidate, [t for t, _ in shown_shared + shown_complementary])
+    mine_on = _papers_on(index, query.person, [t for t, _ in shown_shared])
+    shared_topics = [{**_topic(index, t, w), "papers": theirs_on[t], "query_papers": mine_on[t]}
+                     for t, w in shown_shared]
+    complementary_topics = [{**_topic(index, t, w), "papers": theirs_on[t], "query_papers": []}
+                            for t, w in shown_complementary]
     their_terms = index.text_index.vectors.get(candidate, {})
     terms = sorted(((t, my_terms[t] * w) for t, w in their_terms.items() if t in my_terms),
                    key=lambda tw: (-tw[1], tw[0]))

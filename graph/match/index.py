@@ -15,7 +15,7 @@ from graph.match.profiles import ancestor_profiles, authorship_weight, recency, 
 from graph.match.proximity import Adjacency, adjacency
 from graph.match.sparse import SparseIndex
 from graph.match.text import Vocabulary, text_profiles, tokens
-from graph.projection import coauthorship
+from graph.projection import MAX_TEAM_SIZE
 from graph.queries import load_query
 from graph.store import Store
 
@@ -86,8 +86,12 @@ def match_index(store: Store, as_of: int | None = None) -> MatchIndex:
     return per_version(f"match-{as_of}", store, lambda s: _build(s, as_of))
 
 
+def _in_window(year: int | None, as_of: int | None) -> bool:
+    """Whether a paper of ``year`` counts as of ``as_of`` (undated papers only without one)."""
+    return as_of is None or (year is not None and year <= as_of)
+
+
 def _build(store: Store, as_of: int | None) -> MatchIndex:
-    cut = {"asOf": 9999 if as_of is None else as_of, "undated": 0 if as_of is None else 10_000}
     people: list[Person] = []
     ids: dict[str, int] = {}
     for row in store.select(load_query("match_people")):
@@ -95,27 +99,40 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
         people.append(Person(row["person"], row["name"], row["orcid"],
                              tuple(sorted((row["localIds"] or "").split())), bool(row["optedOut"])))
 
+    orgs: list[Org] = []
+    org_rows = store.select(load_query("match_orgs"))
+    org_ids = {row["org"]: i for i, row in enumerate(org_rows)}
+    for row in org_rows:
+        orgs.append(Org(row["org"], row["label"], org_kind(row["types"]),
+                        tuple(org_ids[p] for p in (row["parents"] or "").split() if p in org_ids),
+                        tuple(org_ids[o] for o in (row["links"] or "").split() if o in org_ids)))
+    affiliations: dict[int, Affiliations] = defaultdict(Affiliations)
+
     papers: list[str] = []
     paper_ids: dict[str, int] = {}
     paper_year: dict[int, int | None] = {}
-    slots: list[tuple[int, int, int | None]] = []
+    slots: dict[tuple[int, int, int | None], None] = {}
     last_rank: dict[int, int] = defaultdict(int)
-    for row in store.select(load_query("match_authorships"), **cut):
-        person = ids.get(row["person"])
-        if person is None:
+    for row in store.select(load_query("match_authorships")):
+        person, year = ids.get(row["person"]), row["year"]
+        if person is None or not _in_window(year, as_of):
             continue
         paper = paper_ids.get(row["paper"])
         if paper is None:
             paper = paper_ids[row["paper"]] = len(papers)
             papers.append(row["paper"])
-            paper_year[paper] = row["year"]
+            paper_year[paper] = year
         rank = row["rank"]
-        slots.append((paper, person, rank))
+        slots[paper, person, rank] = None
         last_rank[paper] = max(last_rank[paper], rank or 0)
+        org = org_ids.get(row["org"])
+        if org is not None:
+            affiliations[person].add(org, orgs)
     years = [y for y in paper_year.values() if y is not None]
     reference = as_of if as_of is not None else (max(years) if years else 2000)
 
     person_papers: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    teams: dict[int, list[int]] = defaultdict(list)
     activity: dict[int, float] = defaultdict(float)
     last_year: dict[int, int] = {}
     for paper, person, rank in slots:
@@ -124,6 +141,8 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
         activity[person] += recency(year, reference, ACTIVITY_HALF_LIFE)
         if year is not None and year > last_year.get(person, 0):
             last_year[person] = year
+        if person not in teams[paper]:
+            teams[paper].append(person)
 
     topics: list[str] = []
     topic_ids: dict[str, int] = {}
@@ -134,11 +153,14 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
             topics.append(uri)
         return topic_ids[uri]
 
-    paper_topics: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-    for row in store.select(load_query("match_paper_topics"), **cut):
+    headings: dict[int, dict[int, bool]] = defaultdict(dict)
+    for row in store.select(load_query("match_paper_topics")):
         paper = paper_ids.get(row["paper"])
         if paper is not None:
-            paper_topics[paper].append((topic_id(row["topic"]), bool(row["major"])))
+            held = headings[paper]
+            topic = topic_id(row["topic"])
+            held[topic] = held.get(topic, False) or row["major"] is True
+    paper_topics = {paper: list(held.items()) for paper, held in headings.items()}
     labels: dict[int, str | None] = {}
     broader: dict[int, list[int]] = {}
     phrase_labels: list[tuple[str, int]] = []
@@ -161,7 +183,7 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
 
     words: dict[int, list[str]] = {}
     titles: dict[int, str] = {}
-    for row in store.select(load_query("match_paper_text"), **cut):
+    for row in store.select(load_query("match_paper_text")):
         paper = paper_ids.get(row["paper"])
         if paper is None:
             continue
@@ -170,22 +192,13 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
         words[paper] = tokens(f"{title} {title} {keywords} {keywords} {row['abstract'] or ''}")
     vocabulary, _, text_vectors = text_profiles(words, person_papers)
 
-    orgs: list[Org] = []
-    org_rows = store.select(load_query("match_orgs"))
-    org_ids = {row["org"]: i for i, row in enumerate(org_rows)}
-    for row in org_rows:
-        orgs.append(Org(row["org"], row["label"], org_kind(row["types"]),
-                        tuple(org_ids[p] for p in (row["parents"] or "").split() if p in org_ids),
-                        tuple(org_ids[o] for o in (row["links"] or "").split() if o in org_ids)))
-    affiliations: dict[int, Affiliations] = defaultdict(Affiliations)
     members: set[int] = set()
-    for row in store.select(load_query("match_person_orgs"), **cut):
+    for row in store.select(load_query("match_person_orgs")):
         person, org = ids.get(row["person"]), org_ids.get(row["org"])
         if person is None or org is None:
             continue
         affiliations[person].add(org, orgs)
-        if row["via"] == "member":
-            members.add(person)
+        members.add(person)
         if row["role"]:
             affiliations[person].roles.add(str(row["role"]).lower())
 
@@ -199,17 +212,17 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
     scaled = {p: math.log1p(a) / math.log1p(top_activity) for p, a in activity.items() if a > 0} if top_activity else {}
 
     present = set(person_papers) | (members if as_of is None else set())
-    graph = coauthorship(store, as_of=as_of)
     return MatchIndex(
         as_of=as_of, reference_year=reference, people=people, ids=ids, present=present,
         papers=papers, paper_year=paper_year,
         paper_title=titles,
         person_papers=dict(person_papers), paper_topics=dict(paper_topics), topics=topics,
         topic_labels=[labels.get(i) for i in range(len(topics))], topic_specificity=spec,
-        topic_index=SparseIndex(profiles), tree_index=SparseIndex(ancestor_profiles(profiles, broader)),
-        text_index=SparseIndex(text_vectors), vocabulary=vocabulary, phrases=phrases,
+        topic_index=SparseIndex(profiles, len(people)),
+        tree_index=SparseIndex(ancestor_profiles(profiles, broader), len(people)),
+        text_index=SparseIndex(text_vectors, len(people)), vocabulary=vocabulary, phrases=phrases,
         broader=broader,
-        adj=adjacency(graph, ids), orgs=orgs, affiliations=dict(affiliations),
+        adj=adjacency(teams.values(), MAX_TEAM_SIZE), orgs=orgs, affiliations=dict(affiliations),
         activity=scaled, activity_order=sorted(scaled, key=lambda p: (-scaled[p], p)),
         involvement=dict(involvement), last_year=last_year,
     )

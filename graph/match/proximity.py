@@ -4,10 +4,9 @@ co-authors that could introduce two people."""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Mapping
-
-import networkx as nx
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Sequence
+from itertools import combinations
 
 __all__ = ["Adjacency", "adjacency", "personalised_pagerank", "introduction_path", "rings"]
 
@@ -18,16 +17,23 @@ RESTART = 0.15
 TOLERANCE = 1e-4
 
 
-def adjacency(graph: nx.Graph, ids: Mapping[str, int]) -> Adjacency:
-    """The co-authorship projection as integer adjacency lists with transition probabilities."""
+def adjacency(teams: Iterable[Sequence[int]], max_team_size: int) -> Adjacency:
+    """Integer adjacency lists of the co-authorship graph of ``teams`` (the distinct authors
+    of each paper; papers of more than ``max_team_size`` people are left out, as in
+    :func:`graph.projection.coauthorship`), with transition probabilities proportional to
+    shared papers."""
+    shared: Counter[tuple[int, int]] = Counter()
+    for team in teams:
+        if 1 < len(team) <= max_team_size:
+            shared.update(combinations(sorted(team), 2))
+    edges: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for (a, b), weight in shared.items():
+        edges[a].append((b, weight))
+        edges[b].append((a, weight))
     adj: Adjacency = {}
-    for node in graph.nodes:
-        if node not in ids:
-            continue
-        edges = [(ids[other], float(data.get("weight", 1))) for other, data in graph[node].items() if other in ids]
-        total = sum(w for _, w in edges)
-        if total > 0:
-            adj[ids[node]] = [(o, w / total) for o, w in edges]
+    for person, neighbours in edges.items():
+        total = sum(w for _, w in neighbours)
+        adj[person] = sorted((o, w / total) for o, w in neighbours)
     return adj
 
 
