@@ -29,7 +29,9 @@ both through :class:`Store`, and any SPARQL 1.1 server (``sparql+http://...``) t
 from __future__ import annotations
 
 import os
+import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -53,6 +55,8 @@ __all__ = ["Store", "SourceInfo", "PreparedSource", "DerivedChange", "MEMORY", "
 MEMORY = ":memory:"
 #: Additions to a derived graph larger than this go through the bulk loader.
 BULK_THRESHOLD = 50_000
+#: Tries of a backup whose source files a writing process compacted away meanwhile.
+BACKUP_ATTEMPTS = 3
 VERSION = "0.1.0"
 _LIVE_UNION = ox.NamedNode(f"{HG}liveUnion")
 _STALE = ox.NamedNode(f"{HG}unionStale")
@@ -266,9 +270,14 @@ class Store:
 
     def select(self, sparql: str, *, private: bool = False, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT query as dicts of plain Python values (``private``: see :meth:`query`)."""
+        return list(self.rows(sparql, private=private, **bindings))
+
+    def rows(self, sparql: str, *, private: bool = False, **bindings: Any) -> Iterator[dict[str, Any]]:
+        """:meth:`select` one row at a time, for reads too large to hold as a list of dicts."""
         result = self.query(sparql, bindings or None, private)
         names = [v.value for v in result.variables]
-        return [{name: _python(row[name]) for name in names} for row in result]
+        for row in result:
+            yield {name: _python(row[name]) for name in names}
 
     def select_in(self, graph: ox.NamedNode, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT over one of hubgraph's internal graphs (such as the summaries)
@@ -613,10 +622,21 @@ class Store:
             raise StoreError("an in-memory store has no backup: use 'hubgraph export' to save its data")
         if Path(target).exists():
             raise StoreError(f"the backup folder '{target}' exists already: give a new folder")
-        try:
-            self.ox.backup(target)
-        except OSError as exc:
-            raise StoreError(f"backing up the store at '{self.location}' to '{target}' failed: {exc}") from exc
+        source = self.ox
+        for attempt in range(1, BACKUP_ATTEMPTS + 1):
+            try:
+                source.backup(target)
+                return
+            except OSError as exc:
+                for partial in (Path(target), Path(f"{target}.tmp")):
+                    shutil.rmtree(partial, ignore_errors=True)
+                if attempt == BACKUP_ATTEMPTS:
+                    raise StoreError(f"backing up the store at '{self.location}' to '{target}' failed "
+                                     f"{attempt} times: {exc}") from exc
+            # A read-only view links the files it opened with; the writing process may have
+            # compacted some away since. A fresh view sees the files as they are now.
+            time.sleep(0.5 * attempt)
+            source = ox.Store.read_only(self.location)
 
     @classmethod
     def restore(cls, backup: str, location: str, base: str = DEFAULT_BASE) -> Store:

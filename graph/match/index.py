@@ -113,7 +113,7 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
     paper_year: dict[int, int | None] = {}
     slots: dict[tuple[int, int, int | None], None] = {}
     last_rank: dict[int, int] = defaultdict(int)
-    for row in store.select(load_query("match_authorships")):
+    for row in store.rows(load_query("match_authorships")):
         person, year = ids.get(row["person"]), row["year"]
         if person is None or not _in_window(year, as_of):
             continue
@@ -154,7 +154,7 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
         return topic_ids[uri]
 
     headings: dict[int, dict[int, bool]] = defaultdict(dict)
-    for row in store.select(load_query("match_paper_topics")):
+    for row in store.rows(load_query("match_paper_topics")):
         paper = paper_ids.get(row["paper"])
         if paper is not None:
             held = headings[paper]
@@ -183,7 +183,7 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
 
     words: dict[int, list[str]] = {}
     titles: dict[int, str] = {}
-    for row in store.select(load_query("match_paper_text")):
+    for row in store.rows(load_query("match_paper_text")):
         paper = paper_ids.get(row["paper"])
         if paper is None:
             continue
