@@ -143,6 +143,21 @@ def test_the_sample_graph_gives_explained_suggestions(sample_store: Store) -> No
         assert rows[0]["n"] > 0
 
 
+@pytest.mark.parametrize("as_of", [None, 2015])
+def test_the_index_adjacency_is_the_coauthorship_projection(sample_store: Store, as_of: int | None) -> None:
+    index = match_index(sample_store, as_of)
+    graph = coauthorship(sample_store, as_of=as_of)
+    expected: dict[int, dict[int, float]] = {}
+    for a, b, data in graph.edges(data=True):
+        expected.setdefault(index.ids[a], {})[index.ids[b]] = data["weight"]
+        expected.setdefault(index.ids[b], {})[index.ids[a]] = data["weight"]
+    assert expected
+    for person, neighbours in index.adj.items():
+        total = sum(expected[person].values())
+        assert {other: round(share * total, 9) for other, share in neighbours} == expected[person]
+    assert set(index.adj) == set(expected)
+
+
 def test_tables_alone_are_enough(store: Store) -> None:
     tables_store(ROOT / "data" / "sample" / "tables", store)
     result = suggest(store, person="0041172", k=5)
