@@ -102,7 +102,7 @@ def _keep(index: MatchIndex, query: Query, filters: Filters) -> Any:
     role = filters.role.lower() if filters.role else None
 
     def keep(p: int) -> bool:
-        if p == query.person or p not in known or index.people[p].opted_out:
+        if p == query.person or p not in known or p in index.opted_out:
             return False
         if filters.new_only and p in collaborators:
             return False

@@ -73,7 +73,7 @@ def reasons(index: MatchIndex, query: Query, candidate: int) -> dict[str, Any]:
                      "last_year": index.last_year.get(candidate), **index.involvement.get(candidate, {})},
     }
     if query.person is not None:
-        path = introduction_path(index.adj, query.person, candidate)
+        path = introduction_path(index.adj, query.person, candidate, avoid=index.opted_out)
         if path is not None:
             out["introduction_path"] = [{"uri": index.people[p].uri, "name": index.people[p].name} for p in path]
         mine_aff = index.affiliations.get(query.person)

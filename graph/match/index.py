@@ -1,6 +1,6 @@
-"""Everything matchmaking reads from the graph, fetched with a few aggregated queries
-(``graph/queries/match_*.rq``) and built into profiles and indexes once per store version
-and cut-off year."""
+"""Everything matchmaking reads from the graph, fetched with a few queries
+(``graph/queries/match_*.rq``; the largest are plain joins, streamed, with the cut-off year
+applied here) and built into profiles and indexes once per store version and cut-off year."""
 
 from __future__ import annotations
 
@@ -68,6 +68,8 @@ class MatchIndex:
     activity_order: list[int]
     involvement: dict[int, dict[str, int]] = field(default_factory=dict)
     last_year: dict[int, int] = field(default_factory=dict)
+    #: People who opted out: never suggested, and never named on an introduction path.
+    opted_out: frozenset[int] = frozenset()
 
     def need_topics(self, words: list[str]) -> dict[int, float]:
         """Topics whose label (or other label) appears in ``words``, weighted by specificity."""
@@ -225,4 +227,5 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
         adj=adjacency(teams.values(), MAX_TEAM_SIZE), orgs=orgs, affiliations=dict(affiliations),
         activity=scaled, activity_order=sorted(scaled, key=lambda p: (-scaled[p], p)),
         involvement=dict(involvement), last_year=last_year,
+        opted_out=frozenset(i for i, person in enumerate(people) if person.opted_out),
     )

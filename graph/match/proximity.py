@@ -5,7 +5,7 @@ co-authors that could introduce two people."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from itertools import combinations
 
 __all__ = ["Adjacency", "adjacency", "personalised_pagerank", "introduction_path", "rings"]
@@ -77,9 +77,10 @@ def rings(adj: Adjacency, seed: int, depth: int) -> list[set[int]]:
     return out
 
 
-def introduction_path(adj: Adjacency, a: int, b: int, max_hops: int = 4) -> list[int] | None:
+def introduction_path(adj: Adjacency, a: int, b: int, max_hops: int = 4,
+                      avoid: Container[int] = frozenset()) -> list[int] | None:
     """A shortest chain of co-authors from ``a`` to ``b`` (both included) of at most
-    ``max_hops`` edges, or None."""
+    ``max_hops`` edges with nobody in ``avoid`` between them, or None."""
     if a == b:
         return [a]
     parents_a: dict[int, int | None] = {a: None}
@@ -91,7 +92,7 @@ def introduction_path(adj: Adjacency, a: int, b: int, max_hops: int = 4) -> list
         nxt = []
         for u in front:
             for v, _ in adj.get(u, ()):
-                if v in parents:
+                if v in parents or (v in avoid and v not in others):
                     continue
                 parents[v] = u
                 if v in others:

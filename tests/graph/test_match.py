@@ -10,6 +10,7 @@ import pytest
 from graph.errors import UnknownEntity
 from graph.match import Filters, suggest
 from graph.match.index import match_index
+from graph.match.proximity import introduction_path
 from graph.projection import coauthorship
 from graph.store import Store
 from tests.support import DATA, ROOT
@@ -156,6 +157,20 @@ def test_the_index_adjacency_is_the_coauthorship_projection(sample_store: Store,
         total = sum(expected[person].values())
         assert {other: round(share * total, 9) for other, share in neighbours} == expected[person]
     assert set(index.adj) == set(expected)
+
+
+def test_introduction_paths_go_around_avoided_people() -> None:
+    # 0 - 1 - 3 and 0 - 2 - 4 - 3: the short way passes 1
+    edges = [(0, 1), (1, 3), (0, 2), (2, 4), (4, 3)]
+    adj: dict[int, list[tuple[int, float]]] = {}
+    for a, b in edges:
+        adj.setdefault(a, []).append((b, 1.0))
+        adj.setdefault(b, []).append((a, 1.0))
+    assert introduction_path(adj, 0, 3) == [0, 1, 3]
+    assert introduction_path(adj, 0, 3, avoid={1}) == [0, 2, 4, 3]
+    assert introduction_path(adj, 0, 3, avoid={1, 4}) is None
+    # the ends themselves may be avoided people: only those between them are left out
+    assert introduction_path(adj, 0, 3, avoid={0, 3}) == [0, 1, 3]
 
 
 def test_tables_alone_are_enough(store: Store) -> None:
