@@ -134,6 +134,13 @@ def _python(term: Any) -> Any:
     return term.value
 
 
+def _dicts(result: Any) -> Iterator[dict[str, Any]]:
+    """The rows of a SELECT result as dicts of plain Python values."""
+    names = [v.value for v in result.variables]
+    for row in result:
+        yield {name: _python(row[name]) for name in names}
+
+
 class Store:
     """A hubgraph store over one Oxigraph store (on disk or in memory)."""
 
@@ -274,19 +281,14 @@ class Store:
 
     def rows(self, sparql: str, *, private: bool = False, **bindings: Any) -> Iterator[dict[str, Any]]:
         """:meth:`select` one row at a time, for reads too large to hold as a list of dicts."""
-        result = self.query(sparql, bindings or None, private)
-        names = [v.value for v in result.variables]
-        for row in result:
-            yield {name: _python(row[name]) for name in names}
+        return _dicts(self.query(sparql, bindings or None, private))
 
     def select_in(self, graph: ox.NamedNode, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT over one of hubgraph's internal graphs (such as the summaries)
         as the default graph, as dicts of plain Python values."""
         sparql, subs = _bound(sparql, bindings)
         current = self._current_internal(graph) or graph
-        result = self.ox.query(sparql, default_graph=current, named_graphs=[], substitutions=subs)
-        names = [v.value for v in result.variables]
-        return [{name: _python(row[name]) for name in names} for row in result]
+        return list(_dicts(self.ox.query(sparql, default_graph=current, named_graphs=[], substitutions=subs)))
 
     def replace_internal(self, graph: ox.NamedNode, data: Path) -> None:
         """Replace the content of an internal derived graph (such as the summaries) with an

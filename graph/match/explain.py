@@ -22,11 +22,10 @@ SHOWN_TOPICS, SHOWN_PAPERS, SHOWN_TERMS = 5, 3, 5
 
 def _papers_on(index: MatchIndex, person: int | None, topics: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The person's most recent papers indexed with each of ``topics`` (one pass over their papers)."""
-    wanted = set(topics)
     found: dict[int, list[int]] = {t: [] for t in topics}
-    for paper, _ in index.person_papers.get(person, ()) if person is not None else ():
+    for paper, _ in index.person_papers.get(person, ()):
         for t, _ in index.paper_topics.get(paper, ()):
-            if t in wanted:
+            if t in found:
                 found[t].append(paper)
     out = {}
     for topic, papers in found.items():
