@@ -118,17 +118,22 @@ class SourceInfo:
         return {field: getattr(self, field) for field in self.__slots__}
 
 
+_INTEGERS = frozenset(f"{XSD}{t}" for t in ("integer", "long", "int"))
+_FLOATS = frozenset(f"{XSD}{t}" for t in ("decimal", "double", "float"))
+_BOOLEAN = f"{XSD}boolean"
+
+
 def _python(term: Any) -> Any:
     """A query result term as a plain Python value (IRIs and literals as str, numbers as int/float)."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
         dt = term.datatype.value
-        if dt in (f"{XSD}integer", f"{XSD}long", f"{XSD}int"):
+        if dt in _INTEGERS:
             return int(term.value)
-        if dt in (f"{XSD}decimal", f"{XSD}double", f"{XSD}float"):
+        if dt in _FLOATS:
             return float(term.value)
-        if dt == f"{XSD}boolean":
+        if dt == _BOOLEAN:
             return term.value == "true"
         return term.value
     return term.value

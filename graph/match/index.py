@@ -1,11 +1,13 @@
 """Everything matchmaking reads from the graph, fetched with a few queries
-(``graph/queries/match_*.rq``; the largest are plain joins, streamed, with the cut-off year
-applied here) and built into profiles and indexes once per store version and cut-off year."""
+(``graph/queries/match_*.rq``; the largest are streamed, the topics and texts in a second
+thread while this one weighs the authorships, with the cut-off year applied here) and built into
+profiles and indexes once per store version and cut-off year."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from graph.cache import per_version
@@ -84,7 +86,8 @@ class MatchIndex:
 
 def match_index(store: Store, as_of: int | None = None) -> MatchIndex:
     """The matchmaking index of ``store`` (with ``as_of``: from papers up to that year only),
-    built once per store version."""
+    built once per store version. Not for use inside a write: the second thread reads the
+    live graph, not the one the write prepares."""
     return per_version(f"match-{as_of}", store, lambda s: _build(s, as_of))
 
 
@@ -110,20 +113,24 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
                         tuple(org_ids[o] for o in (row["links"] or "").split() if o in org_ids)))
     affiliations: dict[int, Affiliations] = defaultdict(Affiliations)
 
+    window: dict[str, int | None] = {}
+    for row in store.rows(load_query("match_paper_years")):
+        if _in_window(row["year"], as_of):
+            window.setdefault(row["paper"], row["year"])
     papers: list[str] = []
     paper_ids: dict[str, int] = {}
     paper_year: dict[int, int | None] = {}
     slots: dict[tuple[int, int, int | None], None] = {}
     last_rank: dict[int, int] = defaultdict(int)
     for row in store.rows(load_query("match_authorships")):
-        person, year = ids.get(row["person"]), row["year"]
-        if person is None or not _in_window(year, as_of):
+        person, iri = ids.get(row["person"]), row["paper"]
+        if person is None or iri not in window:
             continue
-        paper = paper_ids.get(row["paper"])
+        paper = paper_ids.get(iri)
         if paper is None:
-            paper = paper_ids[row["paper"]] = len(papers)
-            papers.append(row["paper"])
-            paper_year[paper] = year
+            paper = paper_ids[iri] = len(papers)
+            papers.append(iri)
+            paper_year[paper] = window[iri]
         rank = row["rank"]
         slots[paper, person, rank] = None
         last_rank[paper] = max(last_rank[paper], rank or 0)
@@ -133,21 +140,27 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
     years = [y for y in paper_year.values() if y is not None]
     reference = as_of if as_of is not None else (max(years) if years else 2000)
 
-    person_papers: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    teams: dict[int, list[int]] = defaultdict(list)
-    activity: dict[int, float] = defaultdict(float)
-    last_year: dict[int, int] = {}
-    for paper, person, rank in slots:
-        year = paper_year[paper]
-        person_papers[person].append((paper, authorship_weight(rank, last_rank[paper]) * recency(year, reference)))
-        activity[person] += recency(year, reference, ACTIVITY_HALF_LIFE)
-        if year is not None and year > last_year.get(person, 0):
-            last_year[person] = year
-        if person not in teams[paper]:
-            teams[paper].append(person)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the store answers the topic and text reads while this thread weighs authorships
+        beside = pool.submit(_topics_and_words, store, paper_ids)
+        weight = {year: recency(year, reference) for year in {*paper_year.values()}}
+        recent = {year: recency(year, reference, ACTIVITY_HALF_LIFE) for year in weight}
+        person_papers: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        teams: dict[int, list[int]] = defaultdict(list)
+        activity: dict[int, float] = defaultdict(float)
+        last_year: dict[int, int] = {}
+        for paper, person, rank in slots:
+            year = paper_year[paper]
+            person_papers[person].append((paper, authorship_weight(rank, last_rank[paper]) * weight[year]))
+            activity[person] += recent[year]
+            if year is not None and year > last_year.get(person, 0):
+                last_year[person] = year
+            if person not in teams[paper]:
+                teams[paper].append(person)
+        adj = adjacency(teams.values(), MAX_TEAM_SIZE)
+        topics, paper_topics, texts = beside.result()
 
-    topics: list[str] = []
-    topic_ids: dict[str, int] = {}
+    topic_ids = {uri: i for i, uri in enumerate(topics)}
 
     def topic_id(uri: str) -> int:
         if uri not in topic_ids:
@@ -155,14 +168,6 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
             topics.append(uri)
         return topic_ids[uri]
 
-    headings: dict[int, dict[int, bool]] = defaultdict(dict)
-    for row in store.rows(load_query("match_paper_topics")):
-        paper = paper_ids.get(row["paper"])
-        if paper is not None:
-            held = headings[paper]
-            topic = topic_id(row["topic"])
-            held[topic] = held.get(topic, False) or row["major"] is True
-    paper_topics = {paper: list(held.items()) for paper, held in headings.items()}
     labels: dict[int, str | None] = {}
     broader: dict[int, list[int]] = {}
     phrase_labels: list[tuple[str, int]] = []
@@ -183,16 +188,9 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
         if words and topic in spec and len(words) <= MAX_PHRASE:
             phrases.setdefault(words, topic)
 
-    words: dict[int, list[str]] = {}
-    titles: dict[int, str] = {}
-    for row in store.rows(load_query("match_paper_text")):
-        paper = paper_ids.get(row["paper"])
-        if paper is None:
-            continue
-        title, keywords = row["title"] or "", (row["keywords"] or "").replace(" ; ", " ")
-        titles[paper] = title
-        words[paper] = tokens(f"{title} {title} {keywords} {keywords} {row['abstract'] or ''}")
-    vocabulary, _, text_vectors = text_profiles(words, person_papers)
+    titles = {paper: title for paper, (title, _) in texts.items()}
+    vocabulary, _, text_vectors = text_profiles({paper: terms for paper, (_, terms) in texts.items()},
+                                                person_papers)
 
     members: set[int] = set()
     for row in store.select(load_query("match_person_orgs")):
@@ -224,8 +222,33 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
         tree_index=SparseIndex(ancestor_profiles(profiles, broader), len(people)),
         text_index=SparseIndex(text_vectors, len(people)), vocabulary=vocabulary, phrases=phrases,
         broader=broader,
-        adj=adjacency(teams.values(), MAX_TEAM_SIZE), orgs=orgs, affiliations=dict(affiliations),
+        adj=adj, orgs=orgs, affiliations=dict(affiliations),
         activity=scaled, activity_order=sorted(scaled, key=lambda p: (-scaled[p], p)),
         involvement=dict(involvement), last_year=last_year,
         opted_out=frozenset(i for i, person in enumerate(people) if person.opted_out),
     )
+
+
+def _topics_and_words(store: Store, paper_ids: dict[str, int]) -> tuple[
+        list[str], dict[int, list[tuple[int, bool]]], dict[int, tuple[str, list[str]]]]:
+    """The topic IRIs the papers of ``paper_ids`` name; per paper, its topics (ids into
+    them) with whether a heading marks them major; and per paper, its title and text tokens."""
+    topics: list[str] = []
+    topic_ids: dict[str, int] = {}
+    headings: dict[int, dict[int, bool]] = defaultdict(dict)
+    for row in store.rows(load_query("match_paper_topics")):
+        paper = paper_ids.get(row["paper"])
+        if paper is not None:
+            topic = topic_ids.get(row["topic"])
+            if topic is None:
+                topic = topic_ids[row["topic"]] = len(topics)
+                topics.append(row["topic"])
+            held = headings[paper]
+            held[topic] = held.get(topic, False) or row["major"] is True
+    texts: dict[int, tuple[str, list[str]]] = {}
+    for row in store.rows(load_query("match_paper_text")):
+        paper = paper_ids.get(row["paper"])
+        if paper is not None:
+            title, keywords = row["title"] or "", (row["keywords"] or "").replace(" ; ", " ")
+            texts[paper] = (title, tokens(f"{title} {title} {keywords} {keywords} {row['abstract'] or ''}"))
+    return topics, {paper: list(held.items()) for paper, held in headings.items()}, texts

@@ -4,9 +4,11 @@ co-authors that could introduce two people."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
+from collections import deque
 from collections.abc import Container, Iterable, Sequence
-from itertools import combinations
+from itertools import chain
+
+import numpy as np
 
 __all__ = ["Adjacency", "adjacency", "personalised_pagerank", "introduction_path", "rings"]
 
@@ -22,19 +24,29 @@ def adjacency(teams: Iterable[Sequence[int]], max_team_size: int) -> Adjacency:
     of each paper; papers of more than ``max_team_size`` people are left out, as in
     :func:`graph.projection.coauthorship`), with transition probabilities proportional to
     shared papers."""
-    shared: Counter[tuple[int, int]] = Counter()
-    for team in teams:
-        if 1 < len(team) <= max_team_size:
-            shared.update(combinations(sorted(team), 2))
-    edges: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for (a, b), weight in shared.items():
-        edges[a].append((b, weight))
-        edges[b].append((a, weight))
-    adj: Adjacency = {}
-    for person, neighbours in edges.items():
-        total = sum(w for _, w in neighbours)
-        adj[person] = sorted((o, w / total) for o, w in neighbours)
-    return adj
+    kept = [team for team in teams if 1 < len(team) <= max_team_size]
+    if not kept:
+        return {}
+    people = np.fromiter(chain.from_iterable(kept), dtype=np.int64)
+    team = np.repeat(np.arange(len(kept)), [len(t) for t in kept])
+    # each pair of team-mates: slot i with slot i + gap of the same team
+    pairs = [(people[:-gap][same], people[gap:][same])
+             for gap in range(1, max(map(len, kept)))
+             for same in [team[:-gap] == team[gap:]]]
+    a, b = np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
+    size = int(people.max()) + 1
+    keys, shared = np.unique(np.minimum(a, b) * size + np.maximum(a, b), return_counts=True)
+    low, high = keys // size, keys % size
+    source, target = np.concatenate([low, high]), np.concatenate([high, low])
+    weight = np.concatenate([shared, shared]).astype(np.float64)
+    order = np.lexsort((target, source))
+    source, target, weight = source[order], target[order], weight[order]
+    probability = weight / np.bincount(source, weights=weight)[source]
+    starts = np.flatnonzero(np.diff(source, prepend=-1))
+    ends = [*starts[1:].tolist(), len(source)]
+    targets, probabilities = target.tolist(), probability.tolist()
+    return {person: list(zip(targets[s:e], probabilities[s:e]))
+            for person, s, e in zip(source[starts].tolist(), starts.tolist(), ends)}
 
 
 def personalised_pagerank(adj: Adjacency, seed: int, restart: float = RESTART,
