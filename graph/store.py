@@ -28,6 +28,7 @@ both through :class:`Store`, and any SPARQL 1.1 server (``sparql+http://...``) t
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import threading
@@ -137,6 +138,24 @@ def _python(term: Any) -> Any:
             return term.value == "true"
         return term.value
     return term.value
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, where the C library has one."""
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def _release_freed_memory() -> None:
+    """Hand the memory a finished query freed back to the system: glibc keeps it otherwise
+    (gigabytes, after the hash joins of a large read)."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def _dicts(result: Any) -> Iterator[dict[str, Any]]:
@@ -282,11 +301,12 @@ class Store:
 
     def select(self, sparql: str, *, private: bool = False, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT query as dicts of plain Python values (``private``: see :meth:`query`)."""
-        return list(self.rows(sparql, private=private, **bindings))
+        return list(_dicts(self.query(sparql, bindings or None, private)))
 
     def rows(self, sparql: str, *, private: bool = False, **bindings: Any) -> Iterator[dict[str, Any]]:
         """:meth:`select` one row at a time, for reads too large to hold as a list of dicts."""
-        return _dicts(self.query(sparql, bindings or None, private))
+        yield from _dicts(self.query(sparql, bindings or None, private))
+        _release_freed_memory()
 
     def select_in(self, graph: ox.NamedNode, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT over one of hubgraph's internal graphs (such as the summaries)

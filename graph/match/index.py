@@ -1,6 +1,6 @@
 """Everything matchmaking reads from the graph, fetched with a few queries
-(``graph/queries/match_*.rq``; the largest are streamed, the topics and texts in a second
-thread while this one weighs the authorships, with the cut-off year applied here) and built into
+(``graph/queries/match_*.rq``; the largest are streamed, the topics in a second thread
+while the first weighs the authorships, with the cut-off year applied here) and built into
 profiles and indexes once per store version and cut-off year."""
 
 from __future__ import annotations
@@ -141,8 +141,8 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
     reference = as_of if as_of is not None else (max(years) if years else 2000)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # the store answers the topic and text reads while this thread weighs authorships
-        beside = pool.submit(_topics_and_words, store, paper_ids)
+        # the store answers the topic read while this thread weighs authorships and reads texts
+        beside = pool.submit(_paper_topics, store, paper_ids)
         weight = {year: recency(year, reference) for year in {*paper_year.values()}}
         recent = {year: recency(year, reference, ACTIVITY_HALF_LIFE) for year in weight}
         person_papers: dict[int, list[tuple[int, float]]] = defaultdict(list)
@@ -158,7 +158,8 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
             if person not in teams[paper]:
                 teams[paper].append(person)
         adj = adjacency(teams.values(), MAX_TEAM_SIZE)
-        topics, paper_topics, texts = beside.result()
+        texts = _paper_texts(store, paper_ids)
+        topics, paper_topics = beside.result()
 
     topic_ids = {uri: i for i, uri in enumerate(topics)}
 
@@ -229,10 +230,9 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
     )
 
 
-def _topics_and_words(store: Store, paper_ids: dict[str, int]) -> tuple[
-        list[str], dict[int, list[tuple[int, bool]]], dict[int, tuple[str, list[str]]]]:
-    """The topic IRIs the papers of ``paper_ids`` name; per paper, its topics (ids into
-    them) with whether a heading marks them major; and per paper, its title and text tokens."""
+def _paper_topics(store: Store, paper_ids: dict[str, int]) -> tuple[list[str], dict[int, list[tuple[int, bool]]]]:
+    """The topic IRIs the papers of ``paper_ids`` name, and per paper its topics (ids into
+    them) with whether a heading marks them major."""
     topics: list[str] = []
     topic_ids: dict[str, int] = {}
     headings: dict[int, dict[int, bool]] = defaultdict(dict)
@@ -245,10 +245,15 @@ def _topics_and_words(store: Store, paper_ids: dict[str, int]) -> tuple[
                 topics.append(row["topic"])
             held = headings[paper]
             held[topic] = held.get(topic, False) or row["major"] is True
+    return topics, {paper: list(held.items()) for paper, held in headings.items()}
+
+
+def _paper_texts(store: Store, paper_ids: dict[str, int]) -> dict[int, tuple[str, list[str]]]:
+    """The title and text tokens of each paper of ``paper_ids``."""
     texts: dict[int, tuple[str, list[str]]] = {}
     for row in store.rows(load_query("match_paper_text")):
         paper = paper_ids.get(row["paper"])
         if paper is not None:
             title, keywords = row["title"] or "", (row["keywords"] or "").replace(" ; ", " ")
             texts[paper] = (title, tokens(f"{title} {title} {keywords} {keywords} {row['abstract'] or ''}"))
-    return topics, {paper: list(held.items()) for paper, held in headings.items()}, texts
+    return texts
