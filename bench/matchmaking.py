@@ -94,10 +94,11 @@ class Papers:
 
 def read_papers(store: Store) -> Papers:
     papers = Papers()
+    years = {row["paper"]: row["year"] for row in store.rows(load_query("match_paper_years"))}
     rows = sorted(store.select(load_query("match_authorships")),
                   key=lambda r: (r["paper"], r["rank"] or 0))
     for row in rows:
-        papers.year[row["paper"]] = row["year"]
+        papers.year[row["paper"]] = years.get(row["paper"])
         if row["person"] not in papers.authors[row["paper"]]:
             papers.authors[row["paper"]].append(row["person"])
     return papers
