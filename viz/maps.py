@@ -54,15 +54,18 @@ def _side_group(store: Store, org: str) -> str:
     return unit.side if unit and unit.side in ("hospital", "university") else "organization"
 
 
-def ego_map(store: Store, person: str, depth: int = 1, limit: int = DEFAULT_CAP) -> NetworkMap:
-    """A person, their co-authors (``depth`` 1 or 2), organisations, topics, trials and devices."""
-    view = person_view(store, person)
+def ego_map(store: Store, person: str, depth: int = 1, limit: int = DEFAULT_CAP, *,
+            view: dict[str, Any] | None = None, items: list[dict[str, Any]] | None = None) -> NetworkMap:
+    """A person, their co-authors (``depth`` 1 or 2), organisations, topics, trials and devices
+    (``view`` and ``items``: the person's :func:`person_view` and ``ui_person_items`` rows,
+    when the caller has read them already)."""
+    view = view or person_view(store, person)
     extras = [Neighbour(o["uri"], o["name"] or o["uri"], _side_group(store, o["uri"]), max(o["papers"], 1),
                         (f"{o['kind']}", f"{o['papers']} papers with this affiliation"))
               for o in view["organizations"]]
     extras += [Neighbour(t["uri"], t["label"] or t["uri"], "topic", t["papers"], (f"{t['papers']} papers",))
                for t in view["topics"]]
-    for row in store.select(load_query("ui_person_items"), person=person):
+    for row in store.select(load_query("ui_person_items"), person=person) if items is None else items:
         if row["kind"] in ("trial", "device"):
             extras.append(Neighbour(row["item"], row["label"] or row["item"], row["kind"], 1,
                                     (row["kind"], f"via {row['via']}")))
@@ -139,8 +142,9 @@ def pipeline_map(store: Store, entity: str | None = None, limit: int = DEFAULT_C
 
 
 def build_map(store: Store, kind: str, entity: str | None = None, depth: int = 1,
-              limit: int = DEFAULT_CAP) -> NetworkMap:
-    """The ``kind`` map (one of :data:`MAP_KINDS`) of ``entity`` (an IRI)."""
+              limit: int = DEFAULT_CAP, **read: Any) -> NetworkMap:
+    """The ``kind`` map (one of :data:`MAP_KINDS`) of ``entity`` (an IRI); ``read``: what
+    the caller has read already (an ego map's ``view`` and ``items``, see :func:`ego_map`)."""
     if kind not in MAP_KINDS:
         raise ValueError(f"unknown map kind '{kind}'; use one of {', '.join(MAP_KINDS)}")
     if MAP_KINDS[kind] and entity is None:
@@ -148,7 +152,7 @@ def build_map(store: Store, kind: str, entity: str | None = None, depth: int = 1
     if entity is not None and entity in opted_out(store):
         raise ValueError(f"<{entity}> has opted out of maps (the curation file's opt_out list)")
     if kind == "ego":
-        return ego_map(store, entity, depth, limit)  # type: ignore[arg-type]
+        return ego_map(store, entity, depth, limit, **read)  # type: ignore[arg-type]
     if kind == "org":
         return org_map(store, entity, limit)  # type: ignore[arg-type]
     if kind == "topic":

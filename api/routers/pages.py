@@ -94,8 +94,9 @@ def _suggestions(store: Store, iri: str) -> list[dict[str, Any]]:
 def _person(request: Request, store: Store, iri: str, depth: int = 1) -> HTMLResponse:
     view = lookup.person_view(store, iri)
     suggestions = _suggestions(store, iri)
+    rows = store.select(load_query("ui_person_items"), person=iri)
     items: dict[str, list[dict[str, Any]]] = {}
-    for row in store.select(load_query("ui_person_items"), person=iri):
+    for row in rows:
         items.setdefault(row["kind"], []).append(row)
     score = analytics.centrality(store).get(iri)
     queries = [("This person", query_link("api_person", person=iri)),
@@ -104,7 +105,7 @@ def _person(request: Request, store: Store, iri: str, depth: int = 1) -> HTMLRes
                ("Their trials, grants, patents and devices", query_link("ui_person_items", person=iri))]
     return render(request, "person.html", title=view["name"], person=view, items=items, score=score,
                   suggestions=suggestions, depth=depth, queries=queries,
-                  map=_map(request, store, "ego", iri, depth=depth))
+                  map=_map(request, store, "ego", iri, depth=depth, view=view, items=rows))
 
 
 @router.get("/org/{id:path}/partners.csv")
