@@ -59,7 +59,7 @@ def ego_map(store: Store, person: str, depth: int = 1, limit: int = DEFAULT_CAP,
     """A person, their co-authors (``depth`` 1 or 2), organisations, topics, trials and devices
     (``view`` and ``items``: the person's :func:`person_view` and ``ui_person_items`` rows,
     when the caller has read them already)."""
-    view = view or person_view(store, person)
+    view = person_view(store, person) if view is None else view
     extras = [Neighbour(o["uri"], o["name"] or o["uri"], _side_group(store, o["uri"]), max(o["papers"], 1),
                         (f"{o['kind']}", f"{o['papers']} papers with this affiliation"))
               for o in view["organizations"]]
@@ -142,9 +142,10 @@ def pipeline_map(store: Store, entity: str | None = None, limit: int = DEFAULT_C
 
 
 def build_map(store: Store, kind: str, entity: str | None = None, depth: int = 1,
-              limit: int = DEFAULT_CAP, **read: Any) -> NetworkMap:
-    """The ``kind`` map (one of :data:`MAP_KINDS`) of ``entity`` (an IRI); ``read``: what
-    the caller has read already (an ego map's ``view`` and ``items``, see :func:`ego_map`)."""
+              limit: int = DEFAULT_CAP, *, view: dict[str, Any] | None = None,
+              items: list[dict[str, Any]] | None = None) -> NetworkMap:
+    """The ``kind`` map (one of :data:`MAP_KINDS`) of ``entity`` (an IRI); ``view`` and
+    ``items``: for an ego map, what the caller has read of the person (see :func:`ego_map`)."""
     if kind not in MAP_KINDS:
         raise ValueError(f"unknown map kind '{kind}'; use one of {', '.join(MAP_KINDS)}")
     if MAP_KINDS[kind] and entity is None:
@@ -152,7 +153,7 @@ def build_map(store: Store, kind: str, entity: str | None = None, depth: int = 1
     if entity is not None and entity in opted_out(store):
         raise ValueError(f"<{entity}> has opted out of maps (the curation file's opt_out list)")
     if kind == "ego":
-        return ego_map(store, entity, depth, limit, **read)  # type: ignore[arg-type]
+        return ego_map(store, entity, depth, limit, view=view, items=items)  # type: ignore[arg-type]
     if kind == "org":
         return org_map(store, entity, limit)  # type: ignore[arg-type]
     if kind == "topic":

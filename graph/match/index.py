@@ -158,7 +158,7 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
             if person not in teams[paper]:
                 teams[paper].append(person)
         adj = adjacency(teams.values(), MAX_TEAM_SIZE)
-        texts = _paper_texts(store, paper_ids)
+        titles, words = _paper_texts(store, paper_ids)
         topics, paper_topics = beside.result()
 
     topic_ids = {uri: i for i, uri in enumerate(topics)}
@@ -185,13 +185,11 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
     profiles, spec = topic_profiles(person_papers, paper_topics, population)
     phrases = {}
     for label, topic in phrase_labels:
-        words = tuple(tokens(label))
-        if words and topic in spec and len(words) <= MAX_PHRASE:
-            phrases.setdefault(words, topic)
+        phrase = tuple(tokens(label))
+        if phrase and topic in spec and len(phrase) <= MAX_PHRASE:
+            phrases.setdefault(phrase, topic)
 
-    titles = {paper: title for paper, (title, _) in texts.items()}
-    vocabulary, _, text_vectors = text_profiles({paper: terms for paper, (_, terms) in texts.items()},
-                                                person_papers)
+    vocabulary, _, text_vectors = text_profiles(words, person_papers)
 
     members: set[int] = set()
     for row in store.select(load_query("match_person_orgs")):
@@ -248,12 +246,14 @@ def _paper_topics(store: Store, paper_ids: dict[str, int]) -> tuple[list[str], d
     return topics, {paper: list(held.items()) for paper, held in headings.items()}
 
 
-def _paper_texts(store: Store, paper_ids: dict[str, int]) -> dict[int, tuple[str, list[str]]]:
-    """The title and text tokens of each paper of ``paper_ids``."""
-    texts: dict[int, tuple[str, list[str]]] = {}
+def _paper_texts(store: Store, paper_ids: dict[str, int]) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """The title and the text tokens of each paper of ``paper_ids``."""
+    titles: dict[int, str] = {}
+    words: dict[int, list[str]] = {}
     for row in store.rows(load_query("match_paper_text")):
         paper = paper_ids.get(row["paper"])
         if paper is not None:
             title, keywords = row["title"] or "", (row["keywords"] or "").replace(" ; ", " ")
-            texts[paper] = (title, tokens(f"{title} {title} {keywords} {keywords} {row['abstract'] or ''}"))
-    return texts
+            titles[paper] = title
+            words[paper] = tokens(f"{title} {title} {keywords} {keywords} {row['abstract'] or ''}")
+    return titles, words

@@ -30,10 +30,12 @@ def adjacency(teams: Iterable[Sequence[int]], max_team_size: int) -> Adjacency:
     people = np.fromiter(chain.from_iterable(kept), dtype=np.int64)
     team = np.repeat(np.arange(len(kept)), [len(t) for t in kept])
     # each pair of team-mates: slot i with slot i + gap of the same team
-    pairs = [(people[:-gap][same], people[gap:][same])
-             for gap in range(1, max(map(len, kept)))
-             for same in [team[:-gap] == team[gap:]]]
-    a, b = np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
+    firsts, seconds = [], []
+    for gap in range(1, max(map(len, kept))):
+        same = team[:-gap] == team[gap:]
+        firsts.append(people[:-gap][same])
+        seconds.append(people[gap:][same])
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
     size = int(people.max()) + 1
     keys, shared = np.unique(np.minimum(a, b) * size + np.maximum(a, b), return_counts=True)
     low, high = keys // size, keys % size
