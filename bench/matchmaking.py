@@ -47,7 +47,7 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
 import pyoxigraph as ox  # noqa: E402
 
 from graph.match.engine import Filters, Query, combine, component_scores, suggest  # noqa: E402
-from graph.match.index import MatchIndex, match_index  # noqa: E402
+from graph.match.index import MatchIndex, authorships, match_index  # noqa: E402
 from graph.match.proximity import rings  # noqa: E402
 from graph.match.weights import NEED_WEIGHTS, PERSON_WEIGHTS  # noqa: E402
 from graph.queries import load_query  # noqa: E402
@@ -94,13 +94,11 @@ class Papers:
 
 def read_papers(store: Store) -> Papers:
     papers = Papers()
-    years = {row["paper"]: row["year"] for row in store.rows(load_query("match_paper_years"))}
-    rows = sorted(store.select(load_query("match_authorships")),
-                  key=lambda r: (r["paper"], r["rank"] or 0))
-    for row in rows:
-        papers.year[row["paper"]] = years.get(row["paper"])
-        if row["person"] not in papers.authors[row["paper"]]:
-            papers.authors[row["paper"]].append(row["person"])
+    for iri, year, slots in authorships(store):
+        papers.year[iri] = year
+        for _, person, _ in sorted(slots, key=lambda slot: slot[0] or 0):
+            if person not in papers.authors[iri]:
+                papers.authors[iri].append(person)
     return papers
 
 

@@ -1,12 +1,13 @@
 """Everything matchmaking reads from the graph, fetched with a few queries
-(``graph/queries/match_*.rq``; the largest are streamed, the topics in a second thread
-while the first weighs the authorships, with the cut-off year applied here) and built into
-profiles and indexes once per store version and cut-off year."""
+(``graph/queries/match_*.rq``; the largest are streamed one row per paper, the topics in a
+second thread while the first weighs the authorships, with the cut-off year applied here)
+and built into profiles and indexes once per store version and cut-off year."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from graph.projection import MAX_TEAM_SIZE
 from graph.queries import load_query
 from graph.store import Store
 
-__all__ = ["Person", "MatchIndex", "match_index", "ACTIVITY_HALF_LIFE"]
+__all__ = ["Person", "MatchIndex", "match_index", "authorships", "ACTIVITY_HALF_LIFE"]
 
 #: Half-life, in years, of a paper's weight in a person's recent activity.
 ACTIVITY_HALF_LIFE = 3.0
@@ -113,30 +114,28 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
                         tuple(org_ids[o] for o in (row["links"] or "").split() if o in org_ids)))
     affiliations: dict[int, Affiliations] = defaultdict(Affiliations)
 
-    window: dict[str, int | None] = {}
-    for row in store.rows(load_query("match_paper_years")):
-        if _in_window(row["year"], as_of):
-            window.setdefault(row["paper"], row["year"])
     papers: list[str] = []
     paper_ids: dict[str, int] = {}
     paper_year: dict[int, int | None] = {}
     slots: dict[tuple[int, int, int | None], None] = {}
-    last_rank: dict[int, int] = defaultdict(int)
-    for row in store.rows(load_query("match_authorships")):
-        person, iri = ids.get(row["person"]), row["paper"]
-        if person is None or iri not in window:
+    last_rank: dict[int, int] = {}
+    for iri, year, held in authorships(store):
+        if not _in_window(year, as_of):
             continue
-        paper = paper_ids.get(iri)
-        if paper is None:
-            paper = paper_ids[iri] = len(papers)
-            papers.append(iri)
-            paper_year[paper] = window[iri]
-        rank = row["rank"]
-        slots[paper, person, rank] = None
-        last_rank[paper] = max(last_rank[paper], rank or 0)
-        org = org_ids.get(row["org"])
-        if org is not None:
-            affiliations[person].add(org, orgs)
+        for rank, person_iri, org_iri in held:
+            person = ids.get(person_iri)
+            if person is None:
+                continue
+            paper = paper_ids.get(iri)
+            if paper is None:
+                paper = paper_ids[iri] = len(papers)
+                papers.append(iri)
+                paper_year[paper] = year
+            slots[paper, person, rank] = None
+            last_rank[paper] = max(last_rank.get(paper, 0), rank or 0)
+            org = org_ids.get(org_iri) if org_iri else None
+            if org is not None:
+                affiliations[person].add(org, orgs)
     years = [y for y in paper_year.values() if y is not None]
     reference = as_of if as_of is not None else (max(years) if years else 2000)
 
@@ -233,17 +232,32 @@ def _paper_topics(store: Store, paper_ids: dict[str, int]) -> tuple[list[str], d
     them) with whether a heading marks them major."""
     topics: list[str] = []
     topic_ids: dict[str, int] = {}
-    headings: dict[int, dict[int, bool]] = defaultdict(dict)
+    headings: dict[int, dict[int, bool]] = {}
     for row in store.rows(load_query("match_paper_topics")):
         paper = paper_ids.get(row["paper"])
-        if paper is not None:
-            topic = topic_ids.get(row["topic"])
+        if paper is None:
+            continue
+        held = headings[paper] = {}
+        for mark in row["topics"].split():
+            major = mark.startswith("+")
+            uri = mark[1:] if major else mark
+            topic = topic_ids.get(uri)
             if topic is None:
-                topic = topic_ids[row["topic"]] = len(topics)
-                topics.append(row["topic"])
-            held = headings[paper]
-            held[topic] = held.get(topic, False) or row["major"] is True
+                topic = topic_ids[uri] = len(topics)
+                topics.append(uri)
+            held[topic] = held.get(topic, False) or major
     return topics, {paper: list(held.items()) for paper, held in headings.items()}
+
+
+def authorships(store: Store) -> Iterator[tuple[str, int | None, list[tuple[int | None, str, str | None]]]]:
+    """Every article with its year and its person author slots: (rank, person IRI,
+    affiliation IRI), once per affiliation of a slot, rank and affiliation None when absent."""
+    for row in store.rows(load_query("match_authorships")):
+        held = []
+        for slot in row["slots"].split():
+            rank, person, org = slot.split("|")
+            held.append((int(rank) if rank else None, person, org or None))
+        yield row["paper"], row["year"], held
 
 
 def _paper_texts(store: Store, paper_ids: dict[str, int]) -> tuple[dict[int, str], dict[int, list[str]]]:
