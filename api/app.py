@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
 from api.limits import Limits
 from api.response_cache import ResponseCache
 from api.routers import ROUTERS
+from api.security_headers import SecurityHeaders
 from api.settings import Settings, load_settings, remote_options
 from api.warmup import start_warming
 from graph.store import VERSION, Store
 
-__all__ = ["create_app", "app_from_environment", "SECURITY_HEADERS"]
-
-#: Headers on every response: the UI loads nothing from elsewhere.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
+__all__ = ["create_app", "app_from_environment"]
 
 
 def create_app(settings: Settings, store: Store) -> FastAPI:
@@ -53,14 +43,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     if settings.cors_origins.split():
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(),
                            allow_methods=["GET", "POST"], allow_headers=["*"])
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
 
@@ -47,11 +46,6 @@ def _plural(n: float, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _activity(neighbours: dict[str, dict[str, Any]]) -> int:
-    """The summed weight of a node's links, from its neighbour dict."""
-    return int(sum(d.get("weight", 1) for d in neighbours.values()))
-
-
 def _add_neighbours(graph: nx.Graph, focus: str, extras: Iterable[Neighbour]) -> None:
     for extra in extras:
         if extra.iri not in graph:
@@ -69,24 +63,25 @@ def ego(coauthors: nx.Graph, person: str, name: str, depth: int = 1,
     graph = nx.Graph()
     graph.add_node(person, label=name, group="focus", facts=["this person"])
     reached = nx.single_source_shortest_path_length(coauthors, person, cutoff=depth) if person in coauthors else {}
-    adjacency = {p: coauthors.adj[p] for p in reached}
+    activity = dict(coauthors.degree(reached, weight="weight")) if reached else {}
     labels = coauthors.nodes(data="label")
-    for p, neighbours in adjacency.items():
+    mine = coauthors.adj[person] if reached else {}
+    for p in reached:
+        count = _plural(len(coauthors.adj[p]), "co-author")
         if p == person:
-            graph.nodes[p]["value"] = _activity(neighbours)
-            graph.nodes[p]["facts"] = [f"{_plural(len(neighbours), 'co-author')}"]
+            graph.nodes[p]["value"] = int(activity[p])
+            graph.nodes[p]["facts"] = [count]
             continue
-        facts = [_plural(len(neighbours), "co-author")]
+        facts = [count]
         first = last = None
-        e = adjacency[person].get(p)
+        e = mine.get(p)
         if e is not None:
             first, last = e.get("first"), e.get("last")
             facts.insert(0, f"{_plural(e['weight'], 'shared paper')} {years_text(first, last)}".strip())
         graph.add_node(p, label=labels[p] or p, group="person",
-                       value=_activity(neighbours), facts=facts, first=first, last=last)
+                       value=int(activity[p]), facts=facts, first=first, last=last)
     graph.add_edges_from((a, b, {"value": e.get("weight", 1), "first": e.get("first"), "last": e.get("last")})
-                         for a, neighbours in adjacency.items() for b, e in neighbours.items()
-                         if b in reached and str(a) < str(b))
+                         for a, b, e in coauthors.edges(reached, data=True) if b in reached)
     _add_neighbours(graph, person, extras)
     return cap(NetworkMap("ego", f"{name}: co-authors, organisations, topics and devices", graph,
                           [person]), limit)
@@ -98,10 +93,9 @@ def organisation(units: nx.Graph, org: str, name: str, own: set[str], partners: 
     ``partners`` strongest partner units, linked by shared papers, coloured by side."""
     mine = [u for u in own if u in units]
     strength: dict[str, int] = {}
-    for u in mine:
-        for other, e in units[u].items():
-            if other not in own:
-                strength[other] = strength.get(other, 0) + e["weight"]
+    for _, other, weight in units.edges(mine, data="weight"):
+        if other not in own:
+            strength[other] = strength.get(other, 0) + weight
     chosen = sorted(strength, key=lambda o: (-strength[o], str(units.nodes[o]["label"])))[:partners]
     graph = nx.Graph()
     for u in mine + chosen:
@@ -113,8 +107,8 @@ def organisation(units: nx.Graph, org: str, name: str, own: set[str], partners: 
             facts.insert(0, f"{_plural(strength[u], 'paper')} with {name}")
         graph.add_node(u, label=d["label"], group=_side_group(d["side"]), value=d["papers"], facts=facts,
                        first=years[0] if years else None, last=years[-1] if years else None)
-    for a, b, e in units.subgraph(graph.nodes).edges(data=True):
-        graph.add_edge(a, b, value=e["weight"], first=e.get("first"), last=e.get("last"))
+    graph.add_edges_from((a, b, {"value": e["weight"], "first": e.get("first"), "last": e.get("last")})
+                         for a, b, e in units.edges(list(graph), data=True) if b in graph)
     focus = [org] if org in graph else []
     if not focus:
         graph.add_node(org, label=name, group="focus", facts=["no papers name this organisation itself"])

@@ -9,6 +9,7 @@ Edge attributes: ``value`` (strength: width), optional ``first``/``last`` and ``
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,12 +101,14 @@ def _keep_nodes(graph: nx.Graph, focus: list[str], limit: int) -> tuple[nx.Graph
 
 
 def _keep_edges(graph: nx.Graph, focus: set[str], most: int) -> nx.Graph:
-    """The graph with its ``most`` strongest edges, every edge of the focus first."""
-    ranked = sorted(graph.edges(data=True),
-                    key=lambda e: (not ({e[0], e[1]} & focus), -float(e[2].get("value") or 0)))
+    """The graph with its ``most`` strongest edges, every edge of the focus first (ties by
+    node ids, so the choice does not depend on the order the edges were added in)."""
+    strongest = heapq.nsmallest(most, graph.edges(data=True), key=lambda e: (
+        e[0] not in focus and e[1] not in focus, -float(e[2].get("value") or 0),
+        min(str(e[0]), str(e[1])), max(str(e[0]), str(e[1]))))
     kept = nx.Graph()
     kept.add_nodes_from(graph.nodes(data=True))
-    kept.add_edges_from(ranked[:most])
+    kept.add_edges_from(strongest)
     return kept
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.app import SECURITY_HEADERS, create_app
+from api.app import create_app
+from api.security_headers import SECURITY_HEADERS
 from api.settings import load_settings
 from graph.store import Store
 from ingest.kinds import CONVERTERS
