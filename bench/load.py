@@ -9,7 +9,8 @@ from /health and to its warm caches, then runs the clients: search, person and
 organisation pages, linked data, matchmaking by person and by need, SPARQL and maps, with
 targets picked from the graph beforehand. It prints, per configuration and request kind,
 the requests, throughput, p50/p95/p99 latency and errors (any non-2xx answer or failed
-request), and the resident memory of every server process at the start and the end.
+request), and the resident memory of all server processes at the start, every tenth of the
+run and the end.
 The clients run on the same machine as the server.
 
 Usage::
@@ -44,6 +45,8 @@ from tests.support import sample_recipe  # noqa: E402
 #: Relative weight of each request kind in the mix.
 MIX = {"search": 20, "person page": 10, "org page": 10, "linked data": 10, "match person": 10,
        "match need": 10, "sparql": 15, "map": 15}
+#: Server memory readings during a run (besides the one at its start).
+RSS_SAMPLES = 10
 #: Papers per million triples of the synthetic set (measured: about 170 triples a paper).
 TRIPLES_PER_PAPER = 170
 COAUTHORS = """PREFIX vivo: <http://vivoweb.org/ontology/core#>
@@ -214,16 +217,24 @@ def measure(name: str, store: Path, workers: int, args: argparse.Namespace, log:
     with ServerProcess(store, log, workers=workers, env=env) as server:
         healthy = server.wait_healthy(timeout=300)
         warm = server.wait_warm(timeout=1800)
-        rss = [server.rss()]
-        halfway = threading.Timer(args.duration / 2, lambda: rss.append(server.rss()))
-        halfway.start()
+        rss, done = [server.rss()], threading.Event()
+
+        def sample() -> None:
+            while not done.wait(args.duration / RSS_SAMPLES):
+                rss.append(server.rss())
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
         tally, seconds = run_clients(server.url, targets, args.clients, args.duration, args.requests, args.seed)
-        halfway.cancel()
+        done.set()
+        sampler.join()
         rss.append(server.rss())
     cache = f"response cache {args.cache_mb} MiB" if args.cache_mb else "no response cache"
+    half = rss[len(rss) // 2]
     print(f"\n{name}, {workers} worker{'s' * (workers > 1)}, {cache}, {args.clients} clients, {seconds:.1f} s: "
           f"first /health 200 after {healthy:.1f} s, caches warm after {warm:.1f} s; server RSS "
-          f"{' -> '.join(f'{r / 2**20:.0f}' for r in rss)} MiB (start, half-way, end)")
+          f"{' -> '.join(f'{r / 2**20:.0f}' for r in rss)} MiB (start, every {args.duration / RSS_SAMPLES:.0f} s, "
+          f"end): {(rss[-1] - half) / 2**20:+.0f} MiB over the second half")
     print(f"| {'request':<13} | requests | req/s | p50 ms | p95 ms | p99 ms | cached | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for kind, count, rate, p50, p95, p99, cached, errors in rows(tally, seconds):

@@ -12,6 +12,7 @@ silently shorter answer.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -117,6 +118,22 @@ def inline_bindings(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal])
     """
     if any(isinstance(term, ox.BlankNode) for term in bindings.values()):
         return None
+    plan = _inline_plan(sparql, frozenset(bindings))
+    if plan is None:
+        return None
+    tokens, start, slots = plan
+    out = list(tokens)
+    for i, name in slots:
+        out[i] = str(bindings[name])
+    out[start] = "{" + "".join(f" BIND({term} AS ?{name})" for name, term in bindings.items())
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=512)
+def _inline_plan(sparql: str, names: frozenset[str]) -> tuple[tuple[str, ...], int, tuple[tuple[int, str], ...]] | None:
+    """Where :func:`inline_bindings` writes ``names`` into ``sparql``: its tokens, the
+    WHERE group's opening brace and each (token index, variable) in that group; None where
+    it cannot (queries are few and asked often, so this is worked out once per query)."""
     tokens = [m.group() for m in _INLINE_TOKEN.finditer(sparql)]
     words = [t.upper() for t in tokens]
     form = query_form(sparql)
@@ -132,20 +149,18 @@ def inline_bindings(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal])
     if "VALUES" in words:
         return None
     start = next(i for i, t in enumerate(tokens) if t == "{" and i > anchor)
-    depth, out = 0, list(tokens)
+    depth, slots = 0, []
     for i in range(start, len(tokens)):
         depth += {"{": 1, "}": -1}.get(tokens[i], 0)
         if depth == 0:
             break
         name = tokens[i][1:] if tokens[i][:1] in "?$" else None
-        if name in bindings:
+        if name in names:
             before = next((w for w in reversed(words[start:i]) if w.strip()), "")
             if before == "AS":
                 return None
-            out[i] = str(bindings[name])
-    binds = "".join(f" BIND({term} AS ?{name})" for name, term in bindings.items())
-    out[start] = "{" + binds
-    return "".join(out)
+            slots.append((i, name))
+    return tuple(tokens), start, tuple(slots)
 
 
 _GRAPH_SLOT = re.compile(r"(?i)\b(?:GRAPH|WITH|TO)\s+(<[^<>\"{}|^`\\\s]*>|[A-Za-z][\w.-]*:[\w.-]*)")

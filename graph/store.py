@@ -168,7 +168,7 @@ def _dicts(result: Any) -> Iterator[dict[str, Any]]:
 class Store:
     """A hubgraph store over one Oxigraph store (on disk or in memory)."""
 
-    def __init__(self, ox_store: ox.Store, location: str, base: str = DEFAULT_BASE):
+    def __init__(self, ox_store: ox.Store, location: str, base: str = DEFAULT_BASE, read_only: bool = False):
         self.ox = ox_store
         self.location = location
         self.minter = Minter(base)
@@ -183,6 +183,17 @@ class Store:
         self._private_prefix = self.minter.graph("private/")
         self._meta = ox.NamedNode(self.minter.graph("") + "store")
         self._active: tuple[str, set[str]] | None = None
+        #: A read-only opener never sees later writes, so what each query asks about the
+        #: store's graphs is read once (they cost several lookups a query).
+        self._fixed: dict[str, Any] | None = {} if read_only else None
+
+    def _once(self, name: str, read: Callable[[], Any]) -> Any:
+        """``read()``, kept after the first call on a store opened read-only."""
+        if self._fixed is None:
+            return read()
+        if name not in self._fixed:
+            self._fixed[name] = read()
+        return self._fixed[name]
 
     @property
     def union(self) -> ox.NamedNode:
@@ -191,6 +202,9 @@ class Store:
         return pinned or self._live_union() or self._unions[0]
 
     def _live_union(self) -> ox.NamedNode | None:
+        return self._once("union", self._read_live_union)
+
+    def _read_live_union(self) -> ox.NamedNode | None:
         for quad in self.ox.quads_for_pattern(self._meta, _LIVE_UNION, None, self._state):
             return quad.object  # type: ignore[return-value]
         return None
@@ -217,7 +231,7 @@ class Store:
             return cls(ox.Store(), MEMORY, base)
         try:
             if read_only:
-                return cls(ox.Store.read_only(location), location, base)
+                return cls(ox.Store.read_only(location), location, base, read_only=True)
             Path(location).mkdir(parents=True, exist_ok=True)
             return cls(ox.Store(location), location, base)
         except OSError as exc:
@@ -246,6 +260,9 @@ class Store:
 
     def version(self) -> str:
         """A token that changes whenever the store's content changes."""
+        return self._once("version", self._read_version)
+
+    def _read_version(self) -> str:
         for quad in self.ox.quads_for_pattern(self._meta, ox.NamedNode(f"{HG}storeVersion"), None, self.provenance):
             return str(quad.object.value)
         return "empty"
@@ -253,6 +270,9 @@ class Store:
     def named_graphs(self) -> list[ox.NamedNode]:
         """Graphs a query may name with GRAPH: active sources, resolution, provenance and
         client graphs; never the union or a private graph."""
+        return list(self._once("named", self._read_named_graphs))
+
+    def _read_named_graphs(self) -> list[ox.NamedNode]:
         active = self._active_graphs() | {self.provenance.value, self.resolution.value}
         return [
             g for g in self.ox.named_graphs()
@@ -288,6 +308,9 @@ class Store:
         """The graphs the default graph is made of: the materialised union (the resolution
         and provenance graphs apart in a store built before they joined it), and the store
         default graph when clients wrote to it."""
+        return list(self._once("default", self._read_default_graphs))
+
+    def _read_default_graphs(self) -> list[Any]:
         graphs: list[Any] = [self.union] if self._union_complete() else [self.union, self.resolution, self.provenance]
         if any(True for _ in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())):
             graphs.append(ox.DefaultGraph())

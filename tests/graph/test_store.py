@@ -130,3 +130,22 @@ def test_disk_store_persists_and_refuses_a_second_writer(tmp_path: Path) -> None
     reopened = Store.open(location)
     assert [s.name for s in reopened.sources()] == ["a.xml"]
     assert count(reopened, f"<{EX}x> ?p ?o") == 1
+
+
+def test_a_read_only_opener_answers_as_the_writer_did(tmp_path: Path) -> None:
+    writer = Store.open(str(tmp_path / "store"))
+    load(writer, tmp_path, "a.xml", "a" * 64, ("x", "p", "1"), ("y", "p", "2"))
+    client = ox.NamedNode(f"{EX}client-graph")
+    writer.ox.add(ox.Quad(ox.NamedNode(f"{EX}c"), ox.NamedNode(f"{EX}p"), ox.Literal("9"), client))
+    writer.ox.add(ox.Quad(ox.NamedNode(f"{EX}d"), ox.NamedNode(f"{EX}p"), ox.Literal("8"), ox.DefaultGraph()))
+    writer.flush()
+
+    def seen(store: Store) -> tuple[object, ...]:
+        return (store.version(), sorted(g.value for g in store.named_graphs()), count(store, f"?s <{EX}p> ?o"),
+                count(store, f"GRAPH <{EX}client-graph> {{ ?s ?p ?o }}"))
+
+    expected = seen(writer)
+    assert expected[2:] == (3, 1)  # the two sourced triples and the store default graph's
+    reader = Store.open(str(tmp_path / "store"), read_only=True)
+    assert seen(reader) == expected
+    assert seen(reader) == expected  # the graphs it read once, kept
