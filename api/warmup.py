@@ -1,7 +1,8 @@
 """Build what pages, search and matchmaking read, in the background as the server starts.
 
-Each of these is computed once per store version and cached in the process; warming them
-means the first visitor after a start or an ingest does not wait for them.
+Each of these is computed once per store version and cached in the process (the summaries
+are kept in the store, and recomputed here when they are older than it); warming them means
+the first visitor after a start or an ingest does not wait for them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from graph import analytics
+from graph import analytics, summaries
 from graph.match.index import match_index
 from graph.search import index_for
 from graph.store import Store
@@ -25,6 +26,7 @@ DONE = "warm-up done"
 
 #: What is warmed, in the order visitors are likely to need it.
 WARMERS: tuple[tuple[str, Callable[[Store], object]], ...] = (
+    ("stored summaries", summaries.ensure_current),
     ("headline figures", analytics.headline),
     ("search index", index_for),
     ("partnership dashboard", analytics.partnership),

@@ -47,7 +47,7 @@ from graph.queries import load_query
 from graph.store import Store
 
 __all__ = ["SUMMARY", "OrgYear", "Member", "OrgTopic", "Reach", "Overlap", "refresh", "maintain", "is_current",
-           "papers_per_org_year", "org_people", "org_topics", "coauthors_of_coauthors", "topic_overlap"]
+           "ensure_current", "papers_per_org_year", "org_people", "org_topics", "coauthors_of_coauthors", "topic_overlap"]
 
 #: Namespace of the summary graph's own terms.
 SUMMARY = "https://w3id.org/hubgraph/summary#"
@@ -216,7 +216,7 @@ def _write_orgs(store: Store, out: TextIO) -> dict[str, str]:
     return names
 
 
-def _ensure(store: Store) -> None:
+def ensure_current(store: Store) -> None:
     """Recompute the summaries when they are missing or older than the store."""
     if is_current(store):
         return
@@ -234,7 +234,7 @@ def _ensure(store: Store) -> None:
 def papers_per_org_year(store: Store, org: str | None = None) -> list[OrgYear]:
     """Papers per organisation (institution or department) and year, by organisation and
     year; only ``org``'s when given."""
-    _ensure(store)
+    ensure_current(store)
     bindings = {"org": org} if org else {}
     rows = store.select_in(store.summaries, load_query("summary_papers_per_org_year"), **bindings)
     return [OrgYear(str(r["org"]), int(r["year"]), int(r["papers"])) for r in rows]
@@ -244,7 +244,7 @@ def org_people(store: Store, org: str) -> list[Member]:
     """The people of an organisation and its sub-organisations (through authorship
     affiliations and people-table memberships; opted-out people left out), most papers
     there first."""
-    _ensure(store)
+    ensure_current(store)
     rows = store.select_in(store.summaries, load_query("summary_org_people"), org=org)
     found = {r["person"]: Member(str(r["person"]), str(r["name"] or r["person"]), int(r["papers"])) for r in rows}
     return sorted(found.values(), key=lambda m: (-m.papers, m.name, m.person))
@@ -253,7 +253,7 @@ def org_people(store: Store, org: str) -> list[Member]:
 def org_topics(store: Store, org: str) -> list[OrgTopic]:
     """The top MeSH topics of an organisation's papers (its sub-organisations' included),
     most papers first, at most :data:`ORG_TOPICS`."""
-    _ensure(store)
+    ensure_current(store)
     rows = store.select_in(store.summaries, load_query("summary_org_topics"), org=org)
     found = {r["topic"]: OrgTopic(str(r["topic"]), r["label"] and str(r["label"]), int(r["papers"])) for r in rows}
     return sorted(found.values(), key=lambda t: _topic_order(t.topic, t.label, t.papers))
@@ -267,7 +267,7 @@ def _topic_order(topic: str, label: str | None, papers: int) -> tuple[int, bool,
 def coauthors_of_coauthors(store: Store, person: str, limit: int = 50) -> list[Reach]:
     """People two co-authorship steps from ``person`` (not co-authors themselves), those
     reached through the most co-authors first."""
-    _ensure(store)
+    ensure_current(store)
     graph = coauthorship(store)
     if person not in graph:
         return []
@@ -304,7 +304,7 @@ class _Topics:
 
 def _topics(store: Store) -> _Topics:
     """The person-topic pairs of the summary graph, in memory once per store version."""
-    _ensure(store)
+    ensure_current(store)
     return per_version("summary-topics", store, _read_topics)
 
 

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import load_settings
 from api.warmup import WARMERS, warm
+from graph import summaries
 from graph.store import Store
 from tests.support import DATA
 
@@ -28,8 +29,11 @@ def warming_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "hubgraph-warmup"]
 
 
-def test_warm_builds_every_cache() -> None:
-    assert set(warm(small_store())) == {name for name, _ in WARMERS}
+def test_warm_builds_every_cache_and_brings_the_stored_summaries_up_to_date() -> None:
+    store = small_store()
+    assert not summaries.is_current(store)
+    assert set(warm(store)) == {name for name, _ in WARMERS}
+    assert summaries.is_current(store)
 
 
 @pytest.mark.parametrize(("value", "warms"), [("true", True), ("off", False)])
