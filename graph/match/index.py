@@ -120,20 +120,15 @@ def _build(store: Store, as_of: int | None) -> MatchIndex:
     slots: dict[tuple[int, int, int | None], None] = {}
     last_rank: dict[int, int] = {}
     for iri, year, held in authorships(store):
-        if not _in_window(year, as_of):
+        known = [(rank, ids[person], org_ids.get(org)) for rank, person, org in held if person in ids]
+        if not known or not _in_window(year, as_of):
             continue
-        for rank, person_iri, org_iri in held:
-            person = ids.get(person_iri)
-            if person is None:
-                continue
-            paper = paper_ids.get(iri)
-            if paper is None:
-                paper = paper_ids[iri] = len(papers)
-                papers.append(iri)
-                paper_year[paper] = year
+        paper = paper_ids[iri] = len(papers)  # one row per article
+        papers.append(iri)
+        paper_year[paper] = year
+        last_rank[paper] = max(rank or 0 for rank, _, _ in known)
+        for rank, person, org in known:
             slots[paper, person, rank] = None
-            last_rank[paper] = max(last_rank.get(paper, 0), rank or 0)
-            org = org_ids.get(org_iri) if org_iri else None
             if org is not None:
                 affiliations[person].add(org, orgs)
     years = [y for y in paper_year.values() if y is not None]
